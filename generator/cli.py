@@ -1,0 +1,174 @@
+"""The `paper-archive` command: the only place that prints, exits, or shows tracebacks.
+
+Library code raises typed exceptions (`PaperArchiveError`); each is turned here into
+`Error: ...` on stderr and exit status 1. `--debug` re-raises for a full traceback.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from generator import build as pipeline
+from generator.errors import ArchiveError, PaperArchiveError
+from generator.importers.listing import parse_listing
+from generator.load import display_path, list_paper_files
+from generator.model import Problem, Severity
+from generator.paperfile import paper_id_for, write_new_paper_file
+
+
+def _reporting_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn library errors into readable messages and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        context = click.get_current_context()
+        try:
+            return command(*args, **kwargs)
+        except ArchiveError as error:
+            if context.obj["debug"]:
+                raise
+            _print_problems(error.problems)
+            errors = sum(problem.severity is Severity.ERROR for problem in error.problems)
+            raise click.ClickException(f"{errors} error(s); nothing was written") from None
+        except PaperArchiveError as error:
+            if context.obj["debug"]:
+                raise
+            raise click.ClickException(str(error)) from None
+
+    return wrapper
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+def _project() -> pipeline.Project:
+    return pipeline.load_project(click.get_current_context().obj["root"])
+
+
+def _fail_on_warnings(warnings: list[Problem], strict: bool) -> None:
+    _print_problems(warnings)
+    if strict and warnings:
+        raise click.ClickException(f"{len(warnings)} warning(s) in strict mode")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Archive folder holding mkdocs.yml and papers/.",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of short messages.")
+@click.version_option(package_name="paper-archive")
+@click.pass_context
+def main(context: click.Context, root: Path, debug: bool) -> None:
+    """Build a searchable static site from one YAML file per paper."""
+    context.obj = {"root": root.resolve(), "debug": debug}
+
+
+@main.command()
+@click.option("--strict", is_flag=True, help="Fail on warnings too (as CI does).")
+@_reporting_errors
+def check(strict: bool) -> None:
+    """Validate every paper file and the tag vocabulary; write nothing."""
+    started = time.perf_counter()
+    archive, warnings = pipeline.load_archive(_project())
+    _fail_on_warnings(warnings, strict)
+    click.echo(
+        f"Checked {len(archive.papers)} papers and {len(archive.tags)} tags"
+        f" ({len(archive.inbox)} in the inbox) in {time.perf_counter() - started:.2f} s: no errors"
+    )
+
+
+@main.command()
+@click.option("--strict", is_flag=True, help="Fail on warnings too (as CI does).")
+@_reporting_errors
+def generate(strict: bool) -> None:
+    """Validate, then write the site's Markdown pages into the generated folder."""
+    result = pipeline.generate(_project())
+    _fail_on_warnings(result.warnings, strict)
+    report = result.report
+    click.echo(
+        f"Generated {result.page_count} pages for {len(result.archive.papers)} papers in {result.seconds:.2f} s"
+        f" ({len(report.written)} written, {report.unchanged} unchanged, {len(report.deleted)} removed)"
+    )
+
+
+@main.command()
+@click.option("--strict/--no-strict", default=True, show_default=True, help="Fail on any warning.")
+@_reporting_errors
+def build(strict: bool) -> None:
+    """Generate the pages, then build the site with MkDocs into site/ (swapped in whole)."""
+    project = _project()
+    result = pipeline.generate(project)
+    _fail_on_warnings(result.warnings, strict)
+    seconds = pipeline.build_site(project, pipeline.build_date(result.archive), strict=strict)
+    click.echo(
+        f"Built {len(result.archive.papers)} papers, {len(result.archive.tags)} tag pages,"
+        f" {result.page_count} pages in all, in {result.seconds + seconds:.2f} s"
+        f" (generate {result.seconds:.2f} s, mkdocs {seconds:.2f} s) into {display_path(project.site_dir, project.root)}/"
+    )
+
+
+@main.command("import-listing")
+@click.argument("listing", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--year", type=int, default=datetime.date.today().year, show_default="this year", help="Year of dates shown without one.")
+@click.option("--added", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Date the papers joined the archive (default: today).")
+@click.option("--dry-run", is_flag=True, help="Show what would be created; write nothing.")
+@_reporting_errors
+def import_listing(listing: Path, year: int, added: datetime.datetime | None, dry_run: bool) -> None:
+    """Create inbox paper files from a copied Hugging Face Daily Papers listing."""
+    project = _project()
+    entries = parse_listing(listing.read_text(encoding="utf-8"), year)
+    existing_ids = {path.stem for path in list_paper_files(project.papers_dir)}
+    added_date = (added.date() if added else datetime.date.today())
+    created = skipped = 0
+    for entry in entries:
+        paper_id = paper_id_for(entry.title)
+        if paper_id in existing_ids:
+            click.echo(f"duplicate: {entry.title!r} is already papers/{paper_id}.yaml")
+            skipped += 1
+            continue
+        existing_ids.add(paper_id)
+        fields: dict[str, object] = {
+            "title": entry.title,
+            "authors": [],
+            "date": entry.date,
+            "abstract": entry.abstract,
+            "tags": [],
+            "organization": entry.organization,
+            "upvotes": entry.upvotes,
+            "added": added_date,
+            "status": "inbox",
+        }
+        if not dry_run:
+            write_new_paper_file(project.papers_dir / f"{paper_id}.yaml", fields)
+        created += 1
+        click.echo(f"{'would add' if dry_run else 'added'}: papers/{paper_id}.yaml")
+    verb = "Would create" if dry_run else "Created"
+    click.echo(f"{verb} {created} inbox paper(s) from {len(entries)} listing entries; {skipped} duplicate(s) skipped")
+
+
+@main.command()
+@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+@_reporting_errors
+def serve(dev_addr: str) -> None:
+    """Preview the site live: saving a paper file regenerates its pages and reloads the browser."""
+    from generator.serve import serve_forever
+
+    serve_forever(_project(), dev_addr)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Importers: turn outside formats into new paper files (never touching existing ones)."""

@@ -1,0 +1,137 @@
+"""Stage 4, index: group papers by tag, year, month and author, and assign citation keys.
+
+Invariant: pure and linear in the number of papers (one pass per index, then sorts);
+every ordering has an explicit key ending in the paper id, so output is deterministic.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from slugify import slugify
+
+from generator.bibtex import assign_citation_keys
+from generator.model import Archive, Paper, Tag
+
+
+@dataclass(frozen=True)
+class Author:
+    """A byline name with the URL fragment of its entry on the authors pages."""
+
+    name: str
+    slug: str
+    """Unique across the archive (`wei-li`, `wei-li-2` when two spellings slug alike)."""
+    family_name: str
+    """Last word of the name: what the author list sorts and groups by."""
+
+    @property
+    def letter(self) -> str:
+        """Page the author is listed on: `a` to `z`, or `other`."""
+        initial = slugify(self.family_name)[:1]
+        return initial if initial.isalpha() else "other"
+
+
+@dataclass(frozen=True)
+class ArchiveIndex:
+    """Every grouping the pages need, computed once from the validated archive."""
+
+    papers: tuple[Paper, ...]
+    """All published papers, newest first (date, then id)."""
+    tags: tuple[Tag, ...]
+    by_id: Mapping[str, Paper]
+    by_tag: Mapping[str, tuple[Paper, ...]]
+    """Tag slug to its papers, newest first; every vocabulary tag has an entry."""
+    by_year: Mapping[int, tuple[Paper, ...]]
+    """Year to its papers, newest first; years sorted newest first."""
+    authors: tuple[Author, ...]
+    """Every author, sorted by family name, then full name."""
+    by_author: Mapping[str, tuple[Paper, ...]]
+    """Author name to their papers, newest first."""
+    author_of: Mapping[str, Author]
+    """Name to `Author`."""
+    recently_added: tuple[Paper, ...]
+    """Papers by `added` date, newest first (undated additions last)."""
+    citation_keys: Mapping[str, str]
+    """Paper id to its unique BibTeX key."""
+    tag_of: Mapping[str, Tag]
+    """Slug to vocabulary entry."""
+
+
+def build_indexes(archive: Archive) -> ArchiveIndex:
+    """Build every index of the published papers of `archive`."""
+    papers = newest_first(archive.papers)
+    by_tag: dict[str, list[Paper]] = {tag.slug: [] for tag in archive.tags}
+    by_year: dict[int, list[Paper]] = defaultdict(list)
+    by_author: dict[str, list[Paper]] = defaultdict(list)
+    for paper in papers:
+        for slug in paper.tags:
+            by_tag[slug].append(paper)
+        by_year[paper.year].append(paper)
+        for name in paper.authors:
+            by_author[name].append(paper)
+    authors = _authors(by_author)
+    return ArchiveIndex(
+        papers=papers,
+        tags=archive.tags,
+        by_id={paper.id: paper for paper in papers},
+        by_tag={slug: tuple(found) for slug, found in by_tag.items()},
+        by_year={year: tuple(by_year[year]) for year in sorted(by_year, reverse=True)},
+        authors=authors,
+        by_author={author.name: tuple(by_author[author.name]) for author in authors},
+        author_of={author.name: author for author in authors},
+        recently_added=_recently_added(papers),
+        citation_keys=assign_citation_keys(papers),
+        tag_of={tag.slug: tag for tag in archive.tags},
+    )
+
+
+def newest_first(papers: Iterable[Paper]) -> tuple[Paper, ...]:
+    """Sort by date, newest first; papers of one day by id, so the order never wobbles."""
+    return tuple(sorted(sorted(papers, key=lambda p: p.id), key=lambda p: p.date, reverse=True))
+
+
+def group_by_month(papers: Iterable[Paper]) -> list[tuple[datetime.date, tuple[Paper, ...]]]:
+    """Group newest-first papers into (first day of month, papers), newest month first."""
+    months: dict[datetime.date, list[Paper]] = defaultdict(list)
+    for paper in papers:
+        months[paper.date.replace(day=1)].append(paper)
+    return [(month, tuple(months[month])) for month in sorted(months, reverse=True)]
+
+
+def co_authors(name: str, index: ArchiveIndex) -> list[tuple[Author, int]]:
+    """Return the people who wrote with `name`, most joint papers first, then by name."""
+    counts: dict[str, int] = defaultdict(int)
+    for paper in index.by_author[name]:
+        for other in paper.authors:
+            if other != name:
+                counts[other] += 1
+    return sorted(
+        ((index.author_of[other], count) for other, count in counts.items()),
+        key=lambda pair: (-pair[1], pair[0].family_name.casefold(), pair[0].name),
+    )
+
+
+def _authors(by_author: Mapping[str, list[Paper]]) -> tuple[Author, ...]:
+    """Make one `Author` per distinct name, with slugs made unique in sorted order."""
+    names = sorted(by_author, key=lambda name: (_family_name(name).casefold(), name.casefold(), name))
+    taken: dict[str, int] = {}
+    authors = []
+    for name in names:
+        base = slugify(name) or "author"
+        taken[base] = taken.get(base, 0) + 1
+        slug = base if taken[base] == 1 else f"{base}-{taken[base]}"
+        authors.append(Author(name, slug, _family_name(name)))
+    return tuple(authors)
+
+
+def _family_name(name: str) -> str:
+    return name.split()[-1] if name.split() else name
+
+
+def _recently_added(papers: tuple[Paper, ...]) -> tuple[Paper, ...]:
+    dated = [paper for paper in papers if paper.added is not None]
+    undated = [paper for paper in papers if paper.added is None]
+    return tuple(sorted(dated, key=lambda p: p.added, reverse=True)) + tuple(undated)  # type: ignore[arg-type, return-value]

@@ -1,0 +1,119 @@
+"""Curator Markdown (abstracts, notes) to safe HTML, with `$...$` LaTeX turned into MathML.
+
+Invariant: the HTML returned can hold no script, no raw HTML from the input, no
+`javascript:`-style link and no remote image: formatting survives, code never does.
+Math becomes MathML at build time, which browsers render natively (nothing to load).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from html import escape
+from urllib.parse import urlsplit
+
+import markdown
+from latex2mathml.converter import convert as latex_to_mathml
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+MATHML_NAMESPACE = "http://www.w3.org/1998/Math/MathML"
+ET.register_namespace("", MATHML_NAMESPACE)
+
+# Opening `$` not followed by a space and closing `$` not preceded by one, so "costs $5 and
+# $10" stays prose. Unlike pandoc, a digit may follow: arXiv writes `$\sim$30B`.
+_MATH = re.compile(
+    r"(?<![\\$])\$\$(?P<display>.+?)(?<!\\)\$\$"
+    r"|(?<![\\$])\$(?=\S)(?P<inline>[^$\n]+?)(?<=\S)(?<!\\)\$",
+    re.DOTALL,
+)
+_MATHML_ELEMENTS = frozenset(
+    "math mrow mi mn mo ms mtext mspace msub msup msubsup mfrac msqrt mroot mstyle mover munder "
+    "munderover mtable mtr mtd mpadded mphantom menclose semantics mfenced merror".split()
+)
+_MATHML_ATTRIBUTES = frozenset(
+    "display mathvariant stretchy fence separator lspace rspace accent accentunder movablelimits "
+    "linethickness columnalign rowalign width height depth notation open close separators "
+    "scriptlevel displaystyle minsize maxsize symmetric largeop form columnspacing rowspacing".split()
+)
+_SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def render_markdown(text: str, heading_level: int = 3) -> str:
+    """Render curator Markdown to HTML; its first heading level becomes `heading_level`."""
+    converter = _converter()
+    converter.reset()
+    converter.heading_level = heading_level  # type: ignore[attr-defined]
+    return converter.convert(text)
+
+
+def render_math(latex: str, display: bool = False) -> str:
+    """Convert one LaTeX formula to sanitised MathML; unconvertible input shows as code."""
+    try:
+        root = ET.fromstring(latex_to_mathml(latex, display="block" if display else "inline"))
+    except Exception:  # latex2mathml raises many types on input it does not know
+        return f'<code class="math-source">{escape(latex)}</code>'
+    _sanitise_mathml(root)
+    return ET.tostring(root, encoding="unicode")
+
+
+def _sanitise_mathml(element: ET.Element) -> None:
+    """Drop every element and attribute outside presentation MathML (no `href`, no `on*`)."""
+    for child in list(element):
+        if child.tag.removeprefix(f"{{{MATHML_NAMESPACE}}}") not in _MATHML_ELEMENTS:
+            element.remove(child)
+        else:
+            _sanitise_mathml(child)
+    for attribute in list(element.attrib):
+        if attribute not in _MATHML_ATTRIBUTES:
+            del element.attrib[attribute]
+
+
+class _MathPreprocessor(Preprocessor):
+    """Swap each formula for a stash placeholder before Markdown can read `_` as emphasis."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        def stash(match: re.Match[str]) -> str:
+            display = match.group("display") is not None
+            latex = match.group("display") if display else match.group("inline")
+            return self.md.htmlStash.store(render_math(latex.strip(), display))
+
+        return _MATH.sub(stash, "\n".join(lines)).split("\n")
+
+
+class _SafetyTreeprocessor(Treeprocessor):
+    """Neutralise links with unsafe schemes, turn images into links, shift heading levels."""
+
+    def run(self, root: ET.Element) -> None:
+        shift = self.md.heading_level - 1  # type: ignore[attr-defined]
+        for element in root.iter():
+            if element.tag == "img":
+                element.tag = "a"
+                element.text = element.attrib.pop("alt", "") or element.get("src", "")
+                element.set("href", element.attrib.pop("src", ""))
+                element.attrib.pop("title", None)
+            if element.tag == "a":
+                href = element.get("href", "")
+                if urlsplit(href).scheme in _SAFE_SCHEMES:
+                    element.set("rel", "nofollow noopener")
+                else:
+                    element.tag = "span"
+                    element.attrib.clear()
+            if re.fullmatch(r"h[1-6]", element.tag):
+                element.tag = f"h{min(6, int(element.tag[1]) + shift)}"
+
+
+_CACHED: list[markdown.Markdown] = []
+
+
+def _converter() -> markdown.Markdown:
+    """Build the Markdown converter once per process; `reset()` makes reuse safe."""
+    if not _CACHED:
+        converter = markdown.Markdown(output_format="html")
+        # Raw HTML is never passed through: without these, `<script>` is escaped as text.
+        converter.preprocessors.deregister("html_block")
+        converter.inlinePatterns.deregister("html")
+        converter.preprocessors.register(_MathPreprocessor(converter), "math", 25)
+        converter.treeprocessors.register(_SafetyTreeprocessor(converter), "safety", 0)
+        _CACHED.append(converter)
+    return _CACHED[0]

@@ -1,0 +1,159 @@
+"""The archive's values: frozen dataclasses that every stage after validation shares.
+
+Invariant: a `Paper` is already normalised (dates are `datetime.date`, whitespace
+collapsed, ids slug-safe), so indexes and templates never re-check or re-normalise.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import total_ordering
+from pathlib import PurePosixPath
+
+
+class Severity(Enum):
+    """How bad a problem is: errors stop the build, warnings only fail `--strict`."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one input file, reported as `path:line: message`."""
+
+    path: PurePosixPath
+    """File as shown to the curator (relative to the archive root)."""
+    line: int
+    """1-based line of the offending key; 0 when the whole file is at fault."""
+    message: str
+    severity: Severity = field(default=Severity.ERROR, compare=False)
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
+        prefix = "warning: " if self.severity is Severity.WARNING else ""
+        return f"{where}: {prefix}{self.message}"
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """Where a paper came from, so later stages can still point at a file and line."""
+
+    path: PurePosixPath
+    lines: dict[str, int] = field(default_factory=dict)
+    """Key (`title`, `authors[2]`, `links.code`) to its 1-based line."""
+
+    def line_of(self, key: str) -> int:
+        """Return the line of `key` (`authors[2]`), else of its top-level key, else 0."""
+        top_level_key = re.split(r"[.\[]", key, maxsplit=1)[0]
+        return self.lines.get(key) or self.lines.get(top_level_key, 0)
+
+
+@total_ordering
+@dataclass(frozen=True)
+class Tag:
+    """One entry of the controlled vocabulary (`papers/_tags.yaml`).
+
+    ```yaml
+    data-selection:
+      title: Data selection
+      description: Choosing which training examples to keep, weight or drop.
+    ```
+    """
+
+    slug: str
+    title: str
+    description: str
+    keywords: tuple[str, ...] = ()
+    """Lower-case phrases that suggest this tag for an untagged paper."""
+
+    def __lt__(self, other: Tag) -> bool:
+        return self.slug < other.slug
+
+
+class Status(Enum):
+    """Whether a paper is on the public site or waiting in the curator's inbox."""
+
+    PUBLISHED = "published"
+    INBOX = "inbox"
+
+
+LINK_KINDS = ("pdf", "code", "project", "data", "video", "slides", "blog", "demo", "model")
+"""Allowed `links` keys, in the order their buttons appear."""
+
+
+@dataclass(frozen=True)
+class Link:
+    """An external resource of a paper: a kind from `LINK_KINDS` and an http(s) URL."""
+
+    kind: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper file, validated: what every page, index and export is made from."""
+
+    id: str
+    """File stem of `papers/<id>.yaml`; also the page URL, so a title fix never breaks links."""
+    title: str
+    authors: tuple[str, ...]
+    """Full names in byline order, no duplicates."""
+    date: datetime.date
+    """Date of the first public version."""
+    abstract: str
+    """Markdown with inline `$...$` LaTeX."""
+    tags: tuple[str, ...]
+    """Vocabulary slugs, in the curator's order (most specific first)."""
+    arxiv: str | None = None
+    """arXiv id without version suffix: `2403.10717` or `hep-th/9901001`."""
+    doi: str | None = None
+    """DOI without the https://doi.org/ prefix."""
+    venue: str | None = None
+    links: tuple[Link, ...] = ()
+    """External links in `LINK_KINDS` order."""
+    organization: str | None = None
+    upvotes: int | None = None
+    added: datetime.date | None = None
+    """Date the paper joined the archive."""
+    notes: str | None = None
+    """The curator's Markdown commentary."""
+    source: SourceLocation = field(
+        default_factory=lambda: SourceLocation(PurePosixPath()), compare=False, repr=False
+    )
+    """Provenance for error messages; two papers with equal content are equal wherever they live."""
+
+    @property
+    def year(self) -> int:
+        """Year of the first public version."""
+        return self.date.year
+
+    def link(self, kind: str) -> str | None:
+        """Return the URL of the link of `kind`, if the paper has one."""
+        return next((link.url for link in self.links if link.kind == kind), None)
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """A paper file marked `status: inbox`: kept off the site until the curator completes it."""
+
+    id: str
+    title: str
+    missing: tuple[str, ...]
+    """Required fields it still lacks (`authors`, `tags`, ...)."""
+    path: PurePosixPath
+
+
+@dataclass(frozen=True)
+class Archive:
+    """Everything validated: the published papers plus the vocabulary they draw on."""
+
+    papers: tuple[Paper, ...]
+    """Published papers, sorted by id."""
+    tags: tuple[Tag, ...]
+    """The whole vocabulary, sorted by slug."""
+    inbox: tuple[InboxItem, ...] = ()
+    """Files marked `status: inbox`: checked, listed by `paper-archive inbox`, not published."""

@@ -1,0 +1,395 @@
+"""Stage 2, validate: turn parsed YAML into `Paper` and `Tag` values, or into problems.
+
+Invariant: pure. Every problem in a file is reported (not just the first), each with
+the file and the line of the key at fault; normalisation happens here and only here.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from slugify import slugify
+
+from generator.load import RawDocument
+from generator.model import LINK_KINDS, InboxItem, Link, Paper, Problem, Severity, SourceLocation, Status, Tag
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One key a paper file may hold; the README's schema table is checked against these."""
+
+    name: str
+    required: bool
+    summary: str
+
+
+PAPER_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("title", True, "Title as printed on the paper."),
+    FieldSpec("authors", True, "List of full names, in byline order."),
+    FieldSpec("date", True, "First public version, `YYYY-MM-DD`."),
+    FieldSpec("abstract", True, "Markdown; inline LaTeX between `$...$`."),
+    FieldSpec("tags", True, "One or more slugs from `papers/_tags.yaml`, most specific first."),
+    FieldSpec("arxiv", False, "arXiv id, quoted: `'2403.10717'` or `hep-th/9901001`; a `v2` suffix is dropped."),
+    FieldSpec("doi", False, "DOI such as `10.1145/3580305`; a `https://doi.org/` prefix is dropped."),
+    FieldSpec("venue", False, "Where it was published, e.g. `ICLR 2024`."),
+    FieldSpec("links", False, f"Mapping of {', '.join(f'`{k}`' for k in LINK_KINDS)} to http(s) URLs."),
+    FieldSpec("organization", False, "Lab or company behind the paper."),
+    FieldSpec("upvotes", False, "Integer ≥ 0 (e.g. from Hugging Face)."),
+    FieldSpec("added", False, "Date the paper joined the archive, `YYYY-MM-DD`; drives the feed and \"recently added\"."),
+    FieldSpec("notes", False, "The curator's Markdown commentary (no raw HTML)."),
+    FieldSpec("status", False, "`published` (default) or `inbox`: an inbox paper may lack tags and authors and stays off the site."),
+)
+
+_FIELD_NAMES = tuple(spec.name for spec in PAPER_FIELDS)
+_ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}$")
+_ARXIV_OLD = re.compile(r"^[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7}$")
+_ARXIV_VERSION = re.compile(r"v\d+$")
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+EARLIEST_YEAR = 1900
+
+
+def validate_vocabulary(document: RawDocument) -> tuple[tuple[Tag, ...], list[Problem]]:
+    """Validate `papers/_tags.yaml`: a mapping of slug to `title`, `description`, `keywords`."""
+    problems: list[Problem] = []
+    data = document.data
+    if not isinstance(data, dict) or not data:
+        return (), [Problem(document.path, 0, "must be a mapping of tag slug to {title, description}")]
+
+    def report(key: str, message: str) -> None:
+        problems.append(Problem(document.path, document.lines.get(key, 0), message))
+
+    tags: list[Tag] = []
+    for slug, entry in data.items():
+        slug = str(slug)
+        if not _SLUG.match(slug):
+            report(slug, f"tag '{slug}' must be a slug (lower-case letters, digits, hyphens); try '{slugify(slug)}'")
+            continue
+        if not isinstance(entry, dict):
+            report(slug, f"tag '{slug}' must be a mapping with 'title' and 'description'")
+            continue
+        title, description = entry.get("title"), entry.get("description")
+        keywords = entry.get("keywords", [])
+        if not isinstance(title, str) or not title.strip():
+            report(f"{slug}.title" if "title" in entry else slug, f"tag '{slug}' needs a 'title' (text)")
+        if not isinstance(description, str) or not description.strip():
+            report(f"{slug}.description" if "description" in entry else slug, f"tag '{slug}' needs a 'description' (one sentence)")
+        if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+            report(f"{slug}.keywords", f"tag '{slug}': 'keywords' must be a list of phrases")
+            keywords = []
+        for unknown in sorted(set(entry) - {"title", "description", "keywords"}):
+            report(f"{slug}.{unknown}", f"tag '{slug}': unknown key '{unknown}'{_did_you_mean(unknown, ('title', 'description', 'keywords'))}")
+        if isinstance(title, str) and isinstance(description, str):
+            tags.append(
+                Tag(
+                    slug,
+                    _single_line(title),
+                    _single_line(description),
+                    tuple(_single_line(k).lower() for k in keywords),
+                )
+            )
+    return tuple(sorted(tags)), problems
+
+
+def validate_paper(
+    document: RawDocument, vocabulary: Mapping[str, Tag], today: datetime.date
+) -> tuple[Paper | InboxItem | None, list[Problem]]:
+    """Validate one paper file; return the paper (None if any error) and all its problems.
+
+    A file marked `status: inbox` becomes an `InboxItem`: what it holds must be valid,
+    but the required fields it still lacks are listed rather than reported as errors.
+    """
+    checker = _PaperChecker(document, vocabulary, today)
+    return checker.paper(), checker.problems
+
+
+def validate_archive(papers: Iterable[Paper]) -> list[Problem]:
+    """Find problems between papers: the same arXiv id or DOI in two files."""
+    problems: list[Problem] = []
+    for attribute in ("arxiv", "doi"):
+        first_seen: dict[str, Paper] = {}
+        for paper in sorted(papers, key=lambda p: p.id):
+            value = getattr(paper, attribute)
+            if value is None:
+                continue
+            key = value.lower()
+            if key in first_seen:
+                other = first_seen[key].source.path
+                problems.append(
+                    Problem(
+                        paper.source.path,
+                        paper.source.line_of(attribute),
+                        f"'{attribute}' {value} is already in {other}; keep one of the two files",
+                    )
+                )
+            else:
+                first_seen[key] = paper
+    return problems
+
+
+class _PaperChecker:
+    """Collects every problem of one file while building its `Paper`."""
+
+    def __init__(self, document: RawDocument, vocabulary: Mapping[str, Tag], today: datetime.date):
+        self.document = document
+        self.vocabulary = vocabulary
+        self.today = today
+        self.problems: list[Problem] = []
+        self.failed = False
+        self.inbox = False
+        self.missing: list[str] = []
+
+    def error(self, key: str, message: str) -> None:
+        self.failed = True
+        self.problems.append(Problem(self.document.path, self.line(key), message))
+
+    def missing_field(self, key: str) -> None:
+        if self.inbox:
+            self.missing.append(key)
+        else:
+            self.error("", f"missing required field '{key}'")
+
+    def warn(self, key: str, message: str) -> None:
+        self.problems.append(Problem(self.document.path, self.line(key), message, Severity.WARNING))
+
+    def line(self, key: str) -> int:
+        """Line of `key`; line 1 for a missing key, so every message has a place to jump to."""
+        return SourceLocation(self.document.path, self.document.lines).line_of(key) or 1
+
+    def paper(self) -> Paper | InboxItem | None:
+        data = self.document.data
+        stem = self.document.stem
+        if not isinstance(data, dict):
+            kind = "a list" if isinstance(data, list) else f"a {type(data).__name__}"
+            self.error("", f"must be a mapping of fields such as 'title:', got {kind}")
+            return None
+        if not _SLUG.match(stem):
+            self.error("", f"file name must be a slug (lower-case letters, digits, hyphens); rename it to {slugify(stem) or 'paper'}.yaml")
+        for key in data:
+            if str(key) not in _FIELD_NAMES:
+                self.warn(str(key), f"unknown key '{key}' is ignored{_did_you_mean(str(key), _FIELD_NAMES)}")
+        status = self.status(data.get("status", "published"))
+        self.inbox = status is Status.INBOX
+        title = self.required_text(data, "title")
+        authors = self.authors(data.get("authors"))
+        date = self.date(data, "date", required=True)
+        abstract = self.required_text(data, "abstract", multiline=True)
+        tags = self.tags(data.get("tags"))
+        fields = {
+            "arxiv": self.arxiv(data.get("arxiv")),
+            "doi": self.doi(data.get("doi")),
+            "venue": self.optional_text(data, "venue"),
+            "links": self.links(data.get("links")),
+            "organization": self.optional_text(data, "organization"),
+            "upvotes": self.upvotes(data.get("upvotes")),
+            "added": self.date(data, "added", required=False),
+            "notes": self.optional_text(data, "notes", multiline=True),
+        }
+        if self.failed:
+            return None
+        if self.inbox:
+            return InboxItem(stem, title or stem, tuple(self.missing), self.document.path)
+        assert title is not None and date is not None and abstract is not None
+        return Paper(
+            id=stem,
+            title=title,
+            authors=authors,
+            date=date,
+            abstract=abstract,
+            tags=tags,
+            source=SourceLocation(self.document.path, self.document.lines),
+            **fields,  # type: ignore[arg-type]
+        )
+
+    def required_text(self, data: dict, key: str, multiline: bool = False) -> str | None:
+        if key not in data or data[key] is None:
+            if key == "title":  # even an inbox item needs a name to be listed by
+                self.error("", "missing required field 'title'")
+            else:
+                self.missing_field(key)
+            return None
+        value = self.optional_text(data, key, multiline)
+        if value == "":
+            self.error(key, f"'{key}' must not be empty")
+        return value
+
+    def optional_text(self, data: dict, key: str, multiline: bool = False) -> str | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.error(key, f"'{key}' must be text, got {_describe(value)}")
+            return None
+        return _multi_line(value) if multiline else _single_line(value)
+
+    def status(self, value: object) -> Status:
+        try:
+            return Status(value)
+        except ValueError:
+            self.error("status", f"'status' must be 'published' or 'inbox', got {_describe(value)}")
+            return Status.PUBLISHED
+
+    def authors(self, value: object) -> tuple[str, ...]:
+        if value is None or value == []:
+            self.missing_field("authors")
+            return ()
+        if not isinstance(value, list):
+            hint = "; write one name per line, each starting with '- '" if isinstance(value, str) else ""
+            self.error("authors", f"'authors' must be a list of names, got {_describe(value)}{hint}")
+            return ()
+        names: list[str] = []
+        for position, name in enumerate(value):
+            key = f"authors[{position}]"
+            if not isinstance(name, str):
+                self.error(key, f"author {position + 1} must be a name (text), got {_describe(name)}")
+                continue
+            clean = _single_line(name)
+            if not clean:
+                self.error(key, f"author {position + 1} is blank")
+            elif clean in names:
+                self.error(key, f"author '{clean}' is listed twice")
+            else:
+                names.append(clean)
+        return tuple(names)
+
+    def date(self, data: dict, key: str, required: bool) -> datetime.date | None:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.missing_field(key)
+            return None
+        text = str(value).strip()
+        if isinstance(value, bool) or not _DATE.match(text):
+            self.error(key, f"'{key}' must be a date written YYYY-MM-DD, got {_describe(value)}")
+            return None
+        try:
+            parsed = datetime.date.fromisoformat(text)
+        except ValueError:
+            self.error(key, f"'{key}' {text} is not a real date")
+            return None
+        if parsed.year < EARLIEST_YEAR:
+            self.error(key, f"'{key}' {text} is before {EARLIEST_YEAR}; check the year")
+        elif parsed > self.today + datetime.timedelta(days=1):
+            self.error(key, f"'{key}' {text} is in the future")
+        return parsed
+
+    def tags(self, value: object) -> tuple[str, ...]:
+        if value is None or value == []:
+            self.missing_field("tags")
+            return ()
+        if not isinstance(value, list):
+            self.error("tags", f"'tags' must be a list of tag slugs, got {_describe(value)}")
+            return ()
+        slugs: list[str] = []
+        for position, tag in enumerate(value):
+            key = f"tags[{position}]"
+            if not isinstance(tag, str):
+                self.error(key, f"tag {position + 1} must be a tag slug, got {_describe(tag)}")
+            elif tag not in self.vocabulary:
+                self.error(key, f"unknown tag '{tag}'{_did_you_mean(tag, self.vocabulary)}; tags are defined in papers/_tags.yaml")
+            elif tag in slugs:
+                self.error(key, f"tag '{tag}' is listed twice")
+            else:
+                slugs.append(tag)
+        return tuple(slugs)
+
+    def arxiv(self, value: object) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, float | int) and not isinstance(value, bool):
+            self.error("arxiv", f"'arxiv' must be quoted text, e.g. arxiv: '{value}' (a bare number can lose trailing zeros)")
+            return None
+        if not isinstance(value, str):
+            self.error("arxiv", f"'arxiv' must be text, got {_describe(value)}")
+            return None
+        identifier = _ARXIV_VERSION.sub("", value.strip().removeprefix("arXiv:").removeprefix("arxiv:"))
+        if not (_ARXIV_NEW.match(identifier) or _ARXIV_OLD.match(identifier)):
+            self.error("arxiv", f"'arxiv' {value!r} is not an arXiv id like '2403.10717' or 'hep-th/9901001'")
+            return None
+        return identifier
+
+    def doi(self, value: object) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.error("doi", f"'doi' must be text, got {_describe(value)}")
+            return None
+        doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", value.strip(), flags=re.IGNORECASE)
+        if not _DOI.match(doi):
+            self.error("doi", f"'doi' {value!r} is not a DOI like '10.1145/3580305'")
+            return None
+        return doi
+
+    def links(self, value: object) -> tuple[Link, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, dict):
+            self.error("links", f"'links' must be a mapping such as 'code: https://...', got {_describe(value)}")
+            return ()
+        links: list[Link] = []
+        for kind, url in value.items():
+            key = f"links.{kind}"
+            if kind not in LINK_KINDS:
+                self.error(key, f"unknown link kind '{kind}'{_did_you_mean(str(kind), LINK_KINDS)}; use one of {', '.join(LINK_KINDS)}")
+            elif not isinstance(url, str) or not _is_web_url(url.strip()):
+                self.error(key, f"link '{kind}' must be an http(s) URL, got {_describe(url)}")
+            else:
+                links.append(Link(kind, url.strip()))
+        return tuple(sorted(links, key=lambda link: LINK_KINDS.index(link.kind)))
+
+    def upvotes(self, value: object) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            self.error("upvotes", f"'upvotes' must be a whole number ≥ 0, got {_describe(value)}")
+            return None
+        return value
+
+
+def _is_web_url(url: str) -> bool:
+    """Accept only absolute http(s) URLs with a host: never `javascript:`, `data:` or `file:`."""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not re.search(r"\s", url)
+
+
+def _single_line(text: str) -> str:
+    """Collapse all whitespace to single spaces and drop control characters."""
+    return " ".join(_CONTROL.sub("", unicodedata.normalize("NFC", text)).split())
+
+
+def _multi_line(text: str) -> str:
+    """Keep paragraphs (Markdown needs them) but drop control characters and outer blank lines."""
+    lines = _CONTROL.sub("", unicodedata.normalize("NFC", text.replace("\r\n", "\n"))).split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip("\n").strip()
+
+
+def _describe(value: object) -> str:
+    """Name a wrong value for a message: `'many' (text)`, `3 (a number)`, `a list`."""
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"{shown!r} (text)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    if isinstance(value, int | float):
+        return f"{value} (a number)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing"
+    return type(value).__name__
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """Return `; did you mean 'venue'?` when one choice is close to `word`, else ''."""
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{matches[0]}'?" if matches else ""
