@@ -84,6 +84,8 @@ def format_bibtex(paper: Paper, key: str) -> str:
         fields.append(("booktitle", escape_bibtex(paper.venue or "")))
     if paper.arxiv:
         fields += [("eprint", paper.arxiv), ("archivePrefix", "arXiv")]
+        if paper.arxiv_category:
+            fields.append(("primaryClass", paper.arxiv_category))
     if paper.doi:
         fields.append(("doi", escape_bibtex(paper.doi)))
     url = f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else paper.link("pdf") or paper.link("project")

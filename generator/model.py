@@ -104,12 +104,14 @@ class Paper:
     """Full names in byline order, no duplicates."""
     date: datetime.date
     """Date of the first public version."""
-    abstract: str
-    """Markdown with inline `$...$` LaTeX."""
     tags: tuple[str, ...]
     """Vocabulary slugs, in the curator's order (most specific first)."""
+    abstract: str | None = None
+    """Markdown with inline `$...$` LaTeX; BibTeX imports often have none."""
     arxiv: str | None = None
     """arXiv id without version suffix: `2403.10717` or `hep-th/9901001`."""
+    arxiv_category: str | None = None
+    """arXiv primary category (`cs.LG`), for BibTeX's `primaryClass`."""
     doi: str | None = None
     """DOI without the https://doi.org/ prefix."""
     venue: str | None = None

@@ -150,7 +150,7 @@ def _render_paper(render, paper: Paper, index: ArchiveIndex) -> None:  # type: i
         "paper.md.j2",
         paper=paper,
         buttons=paper_buttons(paper),
-        abstract_html=Markup(render_markdown(paper.abstract)),
+        abstract_html=Markup(render_markdown(paper.abstract)) if paper.abstract else None,
         notes_html=Markup(render_markdown(paper.notes)) if paper.notes else None,
         bibtex=Markup(format_bibtex(paper, index.citation_keys[paper.id])),
         citation=plain_citation(paper),

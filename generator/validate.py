@@ -33,9 +33,10 @@ PAPER_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("title", True, "Title as printed on the paper."),
     FieldSpec("authors", True, "List of full names, in byline order."),
     FieldSpec("date", True, "First public version, `YYYY-MM-DD`."),
-    FieldSpec("abstract", True, "Markdown; inline LaTeX between `$...$`."),
+    FieldSpec("abstract", False, "Markdown; inline LaTeX between `$...$`. Missing: the page says so and `check --strict` warns."),
     FieldSpec("tags", True, "One or more slugs from `papers/_tags.yaml`, most specific first."),
     FieldSpec("arxiv", False, "arXiv id, quoted: `'2403.10717'` or `hep-th/9901001`; a `v2` suffix is dropped."),
+    FieldSpec("arxiv_category", False, "arXiv primary category such as `cs.LG`; becomes BibTeX's `primaryClass`."),
     FieldSpec("doi", False, "DOI such as `10.1145/3580305`; a `https://doi.org/` prefix is dropped."),
     FieldSpec("venue", False, "Where it was published, e.g. `ICLR 2024`."),
     FieldSpec("links", False, f"Mapping of {', '.join(f'`{k}`' for k in LINK_KINDS)} to http(s) URLs."),
@@ -50,6 +51,7 @@ _FIELD_NAMES = tuple(spec.name for spec in PAPER_FIELDS)
 _ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}$")
 _ARXIV_OLD = re.compile(r"^[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7}$")
 _ARXIV_VERSION = re.compile(r"v\d+$")
+_ARXIV_CATEGORY = re.compile(r"^[a-z-]+(?:\.[A-Za-z-]+)?$")
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -181,10 +183,13 @@ class _PaperChecker:
         title = self.required_text(data, "title")
         authors = self.authors(data.get("authors"))
         date = self.date(data, "date", required=True)
-        abstract = self.required_text(data, "abstract", multiline=True)
+        abstract = self.optional_text(data, "abstract", multiline=True)
+        if not abstract:
+            self.warn("abstract" if "abstract" in data else "", "no abstract yet; the page will say so")
         tags = self.tags(data.get("tags"))
         fields = {
             "arxiv": self.arxiv(data.get("arxiv")),
+            "arxiv_category": self.arxiv_category(data.get("arxiv_category")),
             "doi": self.doi(data.get("doi")),
             "venue": self.optional_text(data, "venue"),
             "links": self.links(data.get("links")),
@@ -197,7 +202,7 @@ class _PaperChecker:
             return None
         if self.inbox:
             return InboxItem(stem, title or stem, tuple(self.missing), self.document.path)
-        assert title is not None and date is not None and abstract is not None
+        assert title is not None and date is not None
         return Paper(
             id=stem,
             title=title,
@@ -315,6 +320,14 @@ class _PaperChecker:
             self.error("arxiv", f"'arxiv' {value!r} is not an arXiv id like '2403.10717' or 'hep-th/9901001'")
             return None
         return identifier
+
+    def arxiv_category(self, value: object) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str) or not _ARXIV_CATEGORY.match(value.strip()):
+            self.error("arxiv_category", f"'arxiv_category' must be an arXiv category like 'cs.LG', got {_describe(value)}")
+            return None
+        return value.strip()
 
     def doi(self, value: object) -> str | None:
         if value is None:
