@@ -1,0 +1,171 @@
+"""Shared fixtures: throwaway archives, one real build of the bundled archive, a local
+web server for built sites, and headless Chromium (skipped, with the reason, when absent)."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.build import Project, load_project
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DIR = REPO_ROOT.parent / "shared"
+CHROMIUM = Path("/usr/bin/chromium")
+PROJECT_FILES = ("mkdocs.yml", "papers", "pages", "theme_overrides")
+
+MINIMAL_TAGS = """\
+data-selection:
+  title: Data selection
+  description: Choosing which training examples to keep.
+  keywords: [data selection, data pruning]
+llm-inference:
+  title: LLM inference
+  description: Serving language models faster.
+  keywords: [inference, serving]
+"""
+
+VALID_PAPER = """\
+title: A Valid Paper
+authors:
+- Ada Lovelace
+- Alan Turing
+date: 2024-03-15
+abstract: We select data.
+tags:
+- data-selection
+"""
+
+
+@pytest.fixture(autouse=True)
+def _deterministic_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+
+
+@pytest.fixture
+def make_archive(tmp_path: Path) -> Callable[..., Project]:
+    """Return a factory: `make_archive({"a.yaml": "..."})` -> a Project in tmp_path.
+
+    Uses the repository's mkdocs.yml, pages/ and theme; `tags` replaces the vocabulary.
+    """
+
+    def make(papers: dict[str, str], tags: str = MINIMAL_TAGS) -> Project:
+        root = tmp_path / "archive"
+        (root / "papers").mkdir(parents=True)
+        shutil.copy(REPO_ROOT / "mkdocs.yml", root / "mkdocs.yml")
+        shutil.copytree(REPO_ROOT / "pages", root / "pages")
+        shutil.copytree(REPO_ROOT / "theme_overrides", root / "theme_overrides")
+        (root / "papers" / "_tags.yaml").write_text(tags, encoding="utf-8")
+        for name, content in papers.items():
+            (root / "papers" / name).write_text(content, encoding="utf-8")
+        return load_project(root)
+
+    return make
+
+
+def copy_project(destination: Path) -> Path:
+    """Copy the bundled archive (papers, pages, theme, config) to `destination`."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        source = REPO_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name)
+        else:
+            shutil.copy(source, destination / name)
+    return destination
+
+
+def run_cli(*arguments: str, root: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python -m generator --root ROOT ...` in a subprocess, as a curator would."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), *arguments],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the bundled archive once per test session; return the project root (site/ inside)."""
+    root = copy_project(tmp_path_factory.mktemp("bundled") / "archive")
+    completed = run_cli("build", root=root)
+    assert completed.returncode == 0, completed.stderr
+    return root
+
+
+class _PrefixedHandler(http.server.SimpleHTTPRequestHandler):
+    """Serve a folder under a URL prefix (`/REPO/`), as GitHub Pages serves a project site."""
+
+    prefix = "/"
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "__outside_prefix__")
+        return super().translate_path("/" + path[len(self.prefix) :])
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Answer a 404 with the site's own 404.html, as GitHub Pages does."""
+        not_found_page = Path(self.directory) / "404.html"
+        if code == 404 and not_found_page.is_file():
+            body = not_found_page.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            return
+        super().send_error(code, message, explain)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Keep test output quiet."""
+
+
+@contextlib.contextmanager
+def serve_directory(directory: Path, prefix: str = "/") -> Iterator[str]:
+    """Serve `directory` on 127.0.0.1 under `prefix`; yield the base URL (ending in `/`)."""
+    handler = type("Handler", (_PrefixedHandler,), {"prefix": prefix})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """Headless Debian Chromium driven by Playwright; skips with a reason when not installed."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"browser test needs Chromium at {CHROMIUM} (apt-get install chromium; .ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """`../shared` beside the clone (real-world inputs); CI always has it."""
+    if not SHARED_DIR.is_dir():
+        pytest.skip(f"needs the shared inputs folder at {SHARED_DIR}")
+    return SHARED_DIR
