@@ -26,12 +26,8 @@ class Author:
     """Unique across the archive (`wei-li`, `wei-li-2` when two spellings slug alike)."""
     family_name: str
     """Last word of the name: what the author list sorts and groups by."""
-
-    @property
-    def letter(self) -> str:
-        """Page the author is listed on: `a` to `z`, or `other`."""
-        initial = slugify(self.family_name)[:1]
-        return initial if initial.isalpha() else "other"
+    letter: str
+    """Authors page the author is listed on: `a` to `z`, or `other`."""
 
 
 @dataclass(frozen=True)
@@ -123,7 +119,9 @@ def _authors(by_author: Mapping[str, list[Paper]]) -> tuple[Author, ...]:
         base = slugify(name) or "author"
         taken[base] = taken.get(base, 0) + 1
         slug = base if taken[base] == 1 else f"{base}-{taken[base]}"
-        authors.append(Author(name, slug, _family_name(name)))
+        family_name = _family_name(name)
+        initial = slugify(family_name)[:1]
+        authors.append(Author(name, slug, family_name, initial if initial.isalpha() else "other"))
     return tuple(authors)
 
 

@@ -119,7 +119,7 @@ def parse_yaml_document(path: PurePosixPath, content: bytes) -> RawDocument | Pr
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 0
-        return Problem(path, line, f"YAML syntax error: {error.problem or error.context}")
+        return Problem(path, line, f"YAML syntax error: {' '.join(filter(None, (error.context, error.problem)))}")
     except yaml.YAMLError as error:
         return Problem(path, 0, f"YAML error: {error}")
     finally:
@@ -128,13 +128,15 @@ def parse_yaml_document(path: PurePosixPath, content: bytes) -> RawDocument | Pr
 
 
 def _check_nodes(path: PurePosixPath, root: yaml.Node, lines: dict[str, int]) -> Problem | None:
-    """Walk the node graph once: record key lines, reject aliases and duplicate keys."""
+    """Walk the node graph once, in document order: record key lines, reject aliases and duplicate keys."""
     seen: set[int] = set()
     stack: list[tuple[yaml.Node, str]] = [(root, "")]
     while stack:
         node, key_path = stack.pop()
+        children: list[tuple[yaml.Node, str]] = []
         if id(node) in seen:
-            return Problem(path, node.start_mark.line + 1, "YAML anchors and aliases are not supported; write the value out")
+            line = lines.get(key_path) or node.start_mark.line + 1
+            return Problem(path, line, "YAML anchors and aliases are not supported; write the value out")
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             keys_here: set[object] = set()
@@ -145,10 +147,11 @@ def _check_nodes(path: PurePosixPath, root: yaml.Node, lines: dict[str, int]) ->
                 keys_here.add(key)
                 child = f"{key_path}.{key}" if key_path else key
                 lines.setdefault(child, key_node.start_mark.line + 1)
-                stack.append((value_node, child))
+                children.append((value_node, child))
         elif isinstance(node, yaml.SequenceNode):
             for position, item in enumerate(node.value):
                 child = f"{key_path}[{position}]"
                 lines.setdefault(child, item.start_mark.line + 1)
-                stack.append((item, child))
+                children.append((item, child))
+        stack.extend(reversed(children))
     return None

@@ -47,6 +47,22 @@ def render_markdown(text: str, heading_level: int = 3) -> str:
     return converter.convert(text)
 
 
+def plain_text(markdown_text: str) -> str:
+    """Return Markdown as one line of plain text (math as Unicode), for meta descriptions."""
+    def math_as_text(match: re.Match[str]) -> str:
+        latex = (match.group("display") or match.group("inline")).strip()
+        try:
+            return "".join(ET.fromstring(latex_to_mathml(latex)).itertext())
+        except Exception:  # same leniency as render_math: show the source
+            return latex
+
+    text = _MATH.sub(math_as_text, markdown_text)
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [text](url) -> text
+    text = re.sub(r"(?m)^\s{0,3}(?:#+|>|[-*+]|\d+\.)\s+", "", text)
+    text = re.sub(r"(\*{1,3}|\b_{1,3})(?=\S)(.+?)(?<=\S)\1", r"\2", text).replace("`", "")
+    return " ".join(text.split())
+
+
 def render_math(latex: str, display: bool = False) -> str:
     """Convert one LaTeX formula to sanitised MathML; unconvertible input shows as code."""
     try:

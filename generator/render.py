@@ -8,8 +8,6 @@ are relative, so the site works at any sub-path.
 
 from __future__ import annotations
 
-import posixpath
-import re
 from dataclasses import dataclass
 from html import escape
 from pathlib import PurePosixPath
@@ -19,7 +17,7 @@ from markupsafe import Markup
 
 from generator.bibtex import format_bibtex
 from generator.index import ArchiveIndex, Author, co_authors, group_by_month
-from generator.markup import render_markdown
+from generator.markup import plain_text, render_markdown
 from generator.model import Paper
 
 Pages = dict[PurePosixPath, str]
@@ -38,67 +36,66 @@ class SiteInfo:
     description: str
 
 
-def path_for_paper(paper: Paper) -> PurePosixPath:
-    """Return the page of a paper: `papers/<id>.md`."""
-    return PurePosixPath("papers", f"{paper.id}.md")
+def url_for_paper(paper: Paper) -> str:
+    """Return the URL of a paper's page, relative to the site root: `papers/<id>/`."""
+    return f"papers/{paper.id}/"
 
 
-def path_for_tag(slug: str) -> PurePosixPath:
-    """Return the page of a tag: `tags/<slug>.md`."""
-    return PurePosixPath("tags", f"{slug}.md")
+def url_for_tag(slug: str) -> str:
+    """Return the URL of a tag's page: `tags/<slug>/`."""
+    return f"tags/{slug}/"
 
 
-def path_for_year(year: int) -> PurePosixPath:
-    """Return the page of a year: `timeline/<year>.md`."""
-    return PurePosixPath("timeline", f"{year}.md")
+def url_for_year(year: int) -> str:
+    """Return the URL of a year's page: `timeline/<year>/`."""
+    return f"timeline/{year}/"
 
 
-def path_for_letter(letter: str) -> PurePosixPath:
-    """Return the authors page for family names starting with `letter`."""
-    return PurePosixPath("authors", f"{letter}.md")
+def url_for_letter(letter: str) -> str:
+    """Return the URL of the authors page for family names starting with `letter`."""
+    return f"authors/{letter}/"
 
 
-HOME = PurePosixPath("index.md")
-TAG_INDEX = PurePosixPath("tags/index.md")
-TIMELINE = PurePosixPath("timeline/index.md")
-AUTHOR_INDEX = PurePosixPath("authors/index.md")
+HOME, TAG_INDEX, TIMELINE, AUTHOR_INDEX = "", "tags/", "timeline/", "authors/"
+_SECTION_INDEXES = frozenset((HOME, TAG_INDEX, TIMELINE, AUTHOR_INDEX))
 
 
-def page_url(path: PurePosixPath) -> str:
-    """Return the site URL of a page, relative to the site root (`papers/x/`, `` for home)."""
-    if path.name == "index.md":
-        parent = path.parent.as_posix()
-        return "" if parent == "." else f"{parent}/"
-    return f"{path.with_suffix('').as_posix()}/"
+def source_path(url: str) -> PurePosixPath:
+    """Return the Markdown file MkDocs turns into `url` (`tags/` <- `tags/index.md`)."""
+    return PurePosixPath(f"{url}index.md" if url in _SECTION_INDEXES else f"{url[:-1]}.md")
 
 
-def relative_url(source: PurePosixPath, target: PurePosixPath, fragment: str = "") -> str:
-    """Return the link from page `source` to page `target`, as MkDocs lays them out."""
-    relative = posixpath.relpath(page_url(target) or ".", page_url(source) or ".")
-    url = "./" if relative == "." else f"{relative}/"
+def relative_url(source: str, target: str, fragment: str = "") -> str:
+    """Return the link from the page at URL `source` to the page at URL `target`.
+
+    Always climbs to the site root first (`../../tags/llm/`): a few bytes longer than the
+    shortest path, but plain string work, which matters at 10,000 pages, and correct under
+    any sub-path the site is published at.
+    """
+    url = "../" * source.count("/") + target or "./"
     return f"{url}#{fragment}" if fragment else url
 
 
 class LinksFrom:
     """URLs as seen from one page; templates call `to.paper(p)`, `to.tag(slug)`, ..."""
 
-    def __init__(self, source: PurePosixPath):
+    def __init__(self, source: str):
         self.source = source
 
     def paper(self, paper: Paper) -> str:
-        return relative_url(self.source, path_for_paper(paper))
+        return relative_url(self.source, url_for_paper(paper))
 
     def tag(self, slug: str) -> str:
-        return relative_url(self.source, path_for_tag(slug))
+        return relative_url(self.source, url_for_tag(slug))
 
     def year(self, year: int) -> str:
-        return relative_url(self.source, path_for_year(year))
+        return relative_url(self.source, url_for_year(year))
 
     def letter(self, letter: str) -> str:
-        return relative_url(self.source, path_for_letter(letter))
+        return relative_url(self.source, url_for_letter(letter))
 
     def author(self, author: Author) -> str:
-        return relative_url(self.source, path_for_letter(author.letter), author.slug)
+        return relative_url(self.source, url_for_letter(author.letter), author.slug)
 
     def tag_index(self) -> str:
         return relative_url(self.source, TAG_INDEX)
@@ -116,23 +113,23 @@ def render_pages(index: ArchiveIndex, site: SiteInfo) -> Pages:
     letters = _authors_by_letter(index)
     pages: Pages = {}
 
-    def render(path: PurePosixPath, template: str, **context: object) -> None:
-        pages[path] = environment.get_template(template).render(index=index, to=LinksFrom(path), **context)
+    def render(url: str, template: str, **context: object) -> None:
+        pages[source_path(url)] = environment.get_template(template).render(index=index, to=LinksFrom(url), **context)
 
     for paper in index.papers:
         _render_paper(render, paper, index)
     render(TAG_INDEX, "tag_index.md.j2", tags_by_count=sorted(index.tags, key=lambda t: -len(index.by_tag[t.slug])))
     for tag in index.tags:
-        render(path_for_tag(tag.slug), "tag.md.j2", tag=tag, papers=index.by_tag[tag.slug])
+        render(url_for_tag(tag.slug), "tag.md.j2", tag=tag, papers=index.by_tag[tag.slug])
     busiest = max((len(papers) for papers in index.by_year.values()), default=1)
     render(TIMELINE, "timeline_index.md.j2", busiest=busiest)
     for year, papers in index.by_year.items():
-        render(path_for_year(year), "year.md.j2", year=year, count=len(papers), months=group_by_month(papers))
+        render(url_for_year(year), "year.md.j2", year=year, count=len(papers), months=group_by_month(papers))
     prolific = sorted(index.authors, key=lambda a: -len(index.by_author[a.name]))[:PROLIFIC_COUNT]
     render(AUTHOR_INDEX, "author_index.md.j2", letters=letters, prolific=prolific)
     for letter, authors in letters:
         render(
-            path_for_letter(letter),
+            url_for_letter(letter),
             "author_letter.md.j2",
             letter=letter,
             letters=letters,
@@ -146,7 +143,7 @@ def render_pages(index: ArchiveIndex, site: SiteInfo) -> Pages:
 
 def _render_paper(render, paper: Paper, index: ArchiveIndex) -> None:  # type: ignore[no-untyped-def]
     render(
-        path_for_paper(paper),
+        url_for_paper(paper),
         "paper.md.j2",
         paper=paper,
         buttons=paper_buttons(paper),
@@ -192,8 +189,7 @@ def short_authors(authors: tuple[str, ...]) -> str:
 
 def plain_summary(markdown_text: str) -> str:
     """Return the first ~160 characters of Markdown as plain text, for meta descriptions."""
-    text = re.sub(r"[*_`#>\[\]$\\]", "", re.sub(r"\]\([^)]*\)", "]", markdown_text))
-    text = " ".join(text.split())
+    text = plain_text(markdown_text)
     if len(text) <= SUMMARY_LENGTH:
         return text
     return text[: SUMMARY_LENGTH - 1].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,42 @@
+"""Curator Markdown to HTML: formatting kept, math as MathML, nothing executable."""
+
+from __future__ import annotations
+
+from generator.markup import plain_text, render_markdown, render_math
+
+
+def test_inline_math_becomes_mathml_and_underscores_are_not_emphasis() -> None:
+    html = render_markdown("scale to $\\sim$30B on $8\\times$H100 with $x_i^2$ and a_b_c")
+    assert html.count("<math ") == 3
+    assert "<mo>×</mo>" in html and "<msubsup>" in html
+    assert "a_b_c" in html and "<em>" not in html
+
+
+def test_dollars_in_prose_stay_prose() -> None:
+    assert render_markdown("costs $5 and $10 per hour") == "<p>costs $5 and $10 per hour</p>"
+
+
+def test_raw_html_is_shown_as_text() -> None:
+    html = render_markdown('<script>window.__pwned=1</script> <img src=x onerror="window.__pwned=1">\n\n<div>block</div>')
+    assert "<script" not in html and "<img" not in html and "<div" not in html
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
+
+
+def test_unsafe_links_lose_their_href_and_images_become_links() -> None:
+    html = render_markdown("[x](javascript:alert(1)) [y](data:text/html,hi) ![pic](https://e.org/p.png) [ok](https://e.org)")
+    assert "javascript:" not in html and "data:" not in html and "<img" not in html
+    assert '<a href="https://e.org/p.png" rel="nofollow noopener">pic</a>' in html
+    assert '<a href="https://e.org" rel="nofollow noopener">ok</a>' in html
+
+
+def test_headings_are_shifted_below_the_page_section() -> None:
+    assert render_markdown("# Top\n\n## Sub") == "<h3>Top</h3>\n<h4>Sub</h4>"
+
+
+def test_math_cannot_smuggle_markup_or_links() -> None:
+    assert render_math("\\text{<script>}") == '<code class="math-source">\\text{&lt;script&gt;}</code>'
+    assert "href" not in render_math("\\href{javascript:alert(1)}{x}")
+
+
+def test_plain_text_flattens_markdown_and_math() -> None:
+    assert plain_text("See [MoS](https://x.org), **bold** and $8\\times$H100 a_b.\n\n# Next") == "See MoS, bold and 8×H100 a_b. Next"

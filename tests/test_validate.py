@@ -1,0 +1,160 @@
+"""Stage 2: every problem of a file, each pinned to its line, and normalised papers."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import PurePosixPath
+
+import pytest
+
+from generator.load import RawDocument, parse_yaml_document
+from generator.model import InboxItem, Link, Paper, Severity, Tag
+from generator.validate import validate_archive, validate_paper, validate_vocabulary
+
+TODAY = datetime.date(2026, 1, 1)
+VOCABULARY = {
+    "data-selection": Tag("data-selection", "Data selection", "Choosing data."),
+    "llm-inference": Tag("llm-inference", "LLM inference", "Serving models."),
+}
+VALID = """\
+title: '  A   Valid Paper '
+authors:
+- Ada Lovelace
+- ' Alan  Turing'
+date: 2024-03-15
+abstract: We select data.
+tags:
+- data-selection
+"""
+
+
+def document(text: str, name: str = "paper") -> RawDocument:
+    parsed = parse_yaml_document(PurePosixPath(f"papers/{name}.yaml"), text.encode("utf-8"))
+    assert isinstance(parsed, RawDocument), parsed
+    return parsed
+
+
+def messages(text: str, name: str = "paper") -> list[str]:
+    return [str(problem) for problem in validate_paper(document(text, name), VOCABULARY, TODAY)[1]]
+
+
+def test_a_valid_file_becomes_a_normalised_paper() -> None:
+    paper, problems = validate_paper(document(VALID + "arxiv: '2403.10717v2'\ndoi: https://doi.org/10.1000/ABC\n"), VOCABULARY, TODAY)
+    assert problems == []
+    assert paper == Paper(
+        id="paper",
+        title="A Valid Paper",
+        authors=("Ada Lovelace", "Alan Turing"),
+        date=datetime.date(2024, 3, 15),
+        abstract="We select data.",
+        tags=("data-selection",),
+        arxiv="2403.10717",
+        doi="10.1000/ABC",
+    )
+    assert paper.source.line_of("authors[1]") == 4
+
+
+def test_links_are_kept_in_a_fixed_order() -> None:
+    text = VALID + "links:\n  code: https://github.com/x/y\n  pdf: http://x.org/p.pdf\n"
+    paper, _ = validate_paper(document(text), VOCABULARY, TODAY)
+    assert isinstance(paper, Paper)
+    assert paper.links == (Link("pdf", "http://x.org/p.pdf"), Link("code", "https://github.com/x/y"))
+
+
+@pytest.mark.parametrize(
+    ("replace", "by", "expected"),
+    [
+        ("title: '  A   Valid Paper '\n", "", "papers/paper.yaml:1: missing required field 'title'"),
+        ("title: '  A   Valid Paper '", "title: ''", "papers/paper.yaml:1: 'title' must not be empty"),
+        ("authors:\n- Ada Lovelace\n- ' Alan  Turing'", "authors: Ada Lovelace", "papers/paper.yaml:2: 'authors' must be a list of names, got 'Ada Lovelace' (text); write one name per line, each starting with '- '"),
+        ("- ' Alan  Turing'", "- '   '", "papers/paper.yaml:4: author 2 is blank"),
+        ("- ' Alan  Turing'", "- Ada Lovelace", "papers/paper.yaml:4: author 'Ada Lovelace' is listed twice"),
+        ("date: 2024-03-15", "date: 2024-02-30", "papers/paper.yaml:5: 'date' 2024-02-30 is not a real date"),
+        ("date: 2024-03-15", "date: March 2024", "papers/paper.yaml:5: 'date' must be a date written YYYY-MM-DD, got 'March 2024' (text)"),
+        ("date: 2024-03-15", "date: 1850-01-01", "papers/paper.yaml:5: 'date' 1850-01-01 is before 1900; check the year"),
+        ("date: 2024-03-15", "date: 2031-01-01", "papers/paper.yaml:5: 'date' 2031-01-01 is in the future"),
+        ("tags:\n- data-selection", "tags: data-selection", "papers/paper.yaml:7: 'tags' must be a list of tag slugs, got 'data-selection' (text)"),
+        ("- data-selection", "- data-selecton", "papers/paper.yaml:8: unknown tag 'data-selecton'; did you mean 'data-selection'?; tags are defined in papers/_tags.yaml"),
+        ("tags:\n- data-selection", "tags: []", "papers/paper.yaml:1: missing required field 'tags'"),
+    ],
+)
+def test_field_errors_name_file_line_and_what_to_do(replace: str, by: str, expected: str) -> None:
+    assert replace in VALID
+    assert expected in messages(VALID.replace(replace, by))
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ("upvotes: many\n", "papers/paper.yaml:9: 'upvotes' must be a whole number ≥ 0, got 'many' (text)"),
+        ("upvotes: -3\n", "papers/paper.yaml:9: 'upvotes' must be a whole number ≥ 0, got -3 (a number)"),
+        ("arxiv: 2403.10710\n", "papers/paper.yaml:9: 'arxiv' must be quoted text, e.g. arxiv: '2403.1071' (a bare number can lose trailing zeros)"),
+        ("arxiv: 'abc'\n", "papers/paper.yaml:9: 'arxiv' 'abc' is not an arXiv id like '2403.10717' or 'hep-th/9901001'"),
+        ("doi: 'not a doi'\n", "papers/paper.yaml:9: 'doi' 'not a doi' is not a DOI like '10.1145/3580305'"),
+        ("links:\n  code: javascript:alert(1)\n", "papers/paper.yaml:10: link 'code' must be an http(s) URL, got 'javascript:alert(1)' (text)"),
+        ("links:\n  pdf: data:text/html,hi\n", "papers/paper.yaml:10: link 'pdf' must be an http(s) URL, got 'data:text/html,hi' (text)"),
+        ("links:\n  pdf: file:///etc/passwd\n", "papers/paper.yaml:10: link 'pdf' must be an http(s) URL, got 'file:///etc/passwd' (text)"),
+        ("links:\n  cod: https://x.org\n", "papers/paper.yaml:10: unknown link kind 'cod'; did you mean 'code'?; use one of pdf, code, project, data, video, slides, blog, demo, model"),
+        ("status: draft\n", "papers/paper.yaml:9: 'status' must be 'published' or 'inbox', got 'draft' (text)"),
+        ("venu: ICLR\n", "papers/paper.yaml:9: warning: unknown key 'venu' is ignored; did you mean 'venue'?"),
+    ],
+)
+def test_optional_field_errors(extra: str, expected: str) -> None:
+    assert expected in messages(VALID + extra)
+
+
+def test_every_problem_of_a_file_is_reported_at_once() -> None:
+    text = "title: T\nauthors: x\ndate: never\ntags: [nope]\nupvotes: many\n"
+    assert messages(text) == [
+        "papers/paper.yaml:2: 'authors' must be a list of names, got 'x' (text); write one name per line, each starting with '- '",
+        "papers/paper.yaml:3: 'date' must be a date written YYYY-MM-DD, got 'never' (text)",
+        "papers/paper.yaml:1: warning: no abstract yet; the page will say so",
+        "papers/paper.yaml:4: unknown tag 'nope'; tags are defined in papers/_tags.yaml",
+        "papers/paper.yaml:5: 'upvotes' must be a whole number ≥ 0, got 'many' (text)",
+    ]
+
+
+@pytest.mark.parametrize(("data", "kind"), [("- a\n- b\n", "a list"), ("just text\n", "a str")])
+def test_the_top_level_must_be_a_mapping(data: str, kind: str) -> None:
+    assert messages(data) == [f"papers/paper.yaml:1: must be a mapping of fields such as 'title:', got {kind}"]
+
+
+def test_file_names_must_be_slugs() -> None:
+    assert "papers/My Paper.yaml:1: file name must be a slug (lower-case letters, digits, hyphens); rename it to my-paper.yaml" in messages(VALID, "My Paper")
+
+
+def test_missing_abstract_is_a_warning_only() -> None:
+    paper, problems = validate_paper(document(VALID.replace("abstract: We select data.\n", "")), VOCABULARY, TODAY)
+    assert isinstance(paper, Paper) and paper.abstract is None
+    assert [(p.severity, p.message) for p in problems] == [(Severity.WARNING, "no abstract yet; the page will say so")]
+
+
+def test_inbox_files_may_lack_authors_tags_and_date_but_not_be_wrong() -> None:
+    item, problems = validate_paper(document("title: Later\nstatus: inbox\ntags: []\nabstract: x\n"), VOCABULARY, TODAY)
+    assert item == InboxItem("paper", "Later", ("authors", "date", "tags"), PurePosixPath("papers/paper.yaml"))
+    assert problems == []
+    _, problems = validate_paper(document("title: Later\nstatus: inbox\nupvotes: -1\n"), VOCABULARY, TODAY)
+    assert any("'upvotes' must be a whole number" in p.message for p in problems)
+
+
+def test_archive_level_duplicates_name_both_files() -> None:
+    first, _ = validate_paper(document(VALID + "arxiv: '2403.10717'\n", "a"), VOCABULARY, TODAY)
+    second, _ = validate_paper(document(VALID + "arxiv: '2403.10717v3'\n", "b"), VOCABULARY, TODAY)
+    assert [str(p) for p in validate_archive([second, first])] == [  # type: ignore[list-item]
+        "papers/b.yaml:9: 'arxiv' 2403.10717 is already in papers/a.yaml; keep one of the two files"
+    ]
+
+
+def test_vocabulary_entries_need_title_and_description() -> None:
+    parsed = parse_yaml_document(
+        PurePosixPath("papers/_tags.yaml"),
+        b"good:\n  title: Good\n  description: Fine.\nBad Slug:\n  title: x\n  description: y\nempty:\n  title: E\n  colour: red\n",
+    )
+    assert isinstance(parsed, RawDocument)
+    tags, problems = validate_vocabulary(parsed)
+    assert tags == (Tag("good", "Good", "Fine."),)
+    assert [str(p) for p in problems] == [
+        "papers/_tags.yaml:4: tag 'Bad Slug' must be a slug (lower-case letters, digits, hyphens); try 'bad-slug'",
+        "papers/_tags.yaml:7: tag 'empty' needs a 'description' (one sentence)",
+        "papers/_tags.yaml:9: tag 'empty': unknown key 'colour'",
+    ]
