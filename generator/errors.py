@@ -23,3 +23,19 @@ class OutputError(PaperArchiveError):
 
 class SiteBuildError(PaperArchiveError):
     """MkDocs failed; the previous site is left in place."""
+
+
+class UnreadableImport(PaperArchiveError):
+    """An import file is not in the format its command reads (XML, JSON or BibTeX)."""
+
+
+class NotAnArxivId(PaperArchiveError):
+    """A reference given to `add` is neither an arXiv id nor an arXiv URL."""
+
+
+class ArxivUnreachable(PaperArchiveError):
+    """The arXiv API did not answer usefully (network error, timeout, HTTP error)."""
+
+
+class PaperRejected(PaperArchiveError):
+    """A paper given to `new` would not validate, or is already in the archive."""

@@ -18,7 +18,9 @@ import datetime
 import re
 from dataclasses import dataclass
 
-MONTH_NUMBERS = {name: number for number, name in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+from generator.model import MONTH_NAMES
+
+MONTH_NUMBERS = {name[:3]: number for number, name in enumerate(MONTH_NAMES, 1)}
 _DATE_LINE = re.compile(
     r"^(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (?P<day>\d{1,2})"
     r"(?:, (?P<year>\d{4}))?(?: (?P<upvotes>\d+))?$"
@@ -44,13 +46,25 @@ class ListingEntry:
 def parse_listing(text: str, year: int) -> list[ListingEntry]:
     """Return the listing's entries in order; `year` is the year of dates shown without one."""
     blocks = _blocks(text)
-    start = next((i + 1 for i, (_, lines) in enumerate(blocks) if len(lines) == 1 and _DATE_LINE.match(lines[0])), 0)
+    start = next(
+        (
+            i + 1
+            for i, (_, lines) in enumerate(blocks)
+            if len(lines) == 1 and _DATE_LINE.match(lines[0])
+        ),
+        0,
+    )
     entries: list[ListingEntry] = []
     position = start
     while position + 1 < len(blocks):
         (title_line, title_lines), (_, abstract_lines) = blocks[position], blocks[position + 1]
         position += 2
-        meta: dict[str, object] = {"date": None, "upvotes": None, "organization": None, "author_count": None}
+        meta: dict[str, object] = {
+            "date": None,
+            "upvotes": None,
+            "organization": None,
+            "author_count": None,
+        }
         if position < len(blocks) and _SEPARATOR in blocks[position][1]:
             meta = _parse_meta(blocks[position][1], year)
             position += 1
@@ -83,7 +97,12 @@ def _blocks(text: str) -> list[tuple[int, list[str]]]:
 def _parse_meta(lines: list[str], year: int) -> dict[str, object]:
     separator = lines.index(_SEPARATOR)
     before, after = lines[:separator], lines[separator + 1 :]
-    meta: dict[str, object] = {"date": None, "upvotes": None, "organization": None, "author_count": None}
+    meta: dict[str, object] = {
+        "date": None,
+        "upvotes": None,
+        "organization": None,
+        "author_count": None,
+    }
     for line in before:
         count = _AUTHOR_COUNT.match(line)
         if count:
@@ -95,7 +114,9 @@ def _parse_meta(lines: list[str], year: int) -> dict[str, object]:
         date = _DATE_LINE.match(line)
         if date:
             meta["date"] = datetime.date(
-                int(date.group("year") or year), MONTH_NUMBERS[date.group("month")], int(date.group("day"))
+                int(date.group("year") or year),
+                MONTH_NUMBERS[date.group("month")],
+                int(date.group("day")),
             )
             meta["upvotes"] = int(date.group("upvotes")) if date.group("upvotes") else None
     return meta

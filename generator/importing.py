@@ -1,0 +1,202 @@
+"""Import commands: `add` (arXiv), `import bibtex`, `import hf`, and `import-listing`'s body.
+
+Invariant: every import goes through `importers.intake` (duplicate check against the archive and
+the batch, in-memory validation, never overwrite) and ends with one summary line; `--dry-run`
+writes nothing, and a network failure raises before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+import click
+from tqdm import tqdm
+
+from generator.curate import DRY_RUN, current_project, reporting_errors
+from generator.errors import PaperRejected
+from generator.importers.arxiv import (
+    ArxivClient,
+    parse_arxiv_reference,
+    read_feed_file,
+    select_requested,
+)
+from generator.importers.bibtex import parse_bibtex
+from generator.importers.candidate import Batch
+from generator.importers.hf import listing_batch, parse_hf_papers
+from generator.importers.intake import Duplicate, ImportPlan, KnownPapers, plan_import, write_plan
+
+PROGRESS_THRESHOLD = 20
+"""Batches smaller than this finish before a progress bar would be read."""
+_T = TypeVar("_T")
+
+
+def run_import(
+    batch: Batch,
+    name: str,
+    *,
+    added: datetime.date | None,
+    dry_run: bool,
+    extra: Sequence[Duplicate] = (),
+    known: KnownPapers | None = None,
+) -> ImportPlan:
+    """Plan `batch` against the archive, write it unless `dry_run`, print the summary."""
+    project = current_project()
+    today = datetime.date.today()
+    known = known or KnownPapers.from_archive(project.papers_dir, project.root)
+    plan = plan_import(
+        batch, known, project.papers_dir, project.root, added=added or today, today=today
+    )
+    plan = ImportPlan(plan.seen, plan.new, (*extra, *plan.duplicates), plan.skipped)
+    written, clashes = ([], []) if dry_run else write_plan(plan, _progress)
+    for paper in plan.new:
+        click.echo(
+            f"{'would add' if dry_run else 'added'} {paper.shown} ({paper.candidate.source})"
+        )
+        for remark in paper.remarks:
+            click.echo(f"  note: {remark}")
+    for duplicate in plan.duplicates:
+        what = f"{duplicate.source} {duplicate.title!r}" if duplicate.title else duplicate.source
+        where = " (new in this import)" if duplicate.in_batch else ""
+        click.echo(f"duplicate {what}: {duplicate.reason} as {duplicate.matched}{where}")
+    for skip in (*plan.skipped, *clashes):
+        click.echo(f"skipped {skip.source}: {skip.reason}")
+    added_count = len(plan.new) if dry_run else len(written)
+    click.echo(
+        f"{name}: {_count(plan.seen, 'entry', 'entries')} seen,"
+        f" {added_count} {'would be added' if dry_run else 'added'} to the inbox,"
+        f" {_count(len(plan.duplicates), 'duplicate')}, {len(plan.skipped) + len(clashes)} skipped"
+        + ("; dry run, nothing written" if dry_run else "")
+    )
+    return plan
+
+
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
+def _progress(items: Iterable[_T]) -> Iterable[_T]:
+    """A progress bar on stderr for long batches at a terminal; silent otherwise."""
+    listed = list(items)
+    quiet = len(listed) < PROGRESS_THRESHOLD or not sys.stderr.isatty()
+    return tqdm(listed, desc="Writing", unit="paper", file=sys.stderr, disable=quiet, leave=False)
+
+
+_ADDED = click.option(
+    "--added",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Date the papers joined the archive (default: today).",
+)
+
+
+@click.command()
+@click.argument("references", nargs=-1, metavar="ID_OR_URL...")
+@click.option(
+    "--from-file",
+    "feed",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Read a saved arXiv API feed instead of asking arXiv: Atom XML, or a recorded"
+    " {url, status_code, body} JSON response.",
+)
+@DRY_RUN
+@_ADDED
+@reporting_errors
+def add(
+    references: tuple[str, ...], feed: Path | None, dry_run: bool, added: datetime.datetime | None
+) -> None:
+    """Add papers from arXiv by id or URL (2403.10717, arxiv.org/abs/..., hep-th/9901001).
+
+    All ids go to arXiv in one query; each new paper lands in the inbox (status: inbox, tags: []).
+    With --from-file and no ids, every entry of the feed is added.
+    """
+    if not references and feed is None:
+        raise click.UsageError("give at least one arXiv id or URL, or --from-file FEED")
+    ids = [parse_arxiv_reference(reference) for reference in references]
+    project = current_project()
+    known = KnownPapers.from_archive(project.papers_dir, project.root)
+    already: list[Duplicate] = []
+    if feed is not None:
+        batch = read_feed_file(feed)
+        batch = select_requested(batch, ids) if ids else batch
+    else:  # ids already in the archive are not asked for again
+        for identifier in ids:
+            matched = known.path_of_arxiv(identifier)
+            if matched:
+                reason = f"same arXiv id {identifier}"
+                already.append(Duplicate("", f"arXiv {identifier}", matched, reason))
+        wanted = [i for i in ids if not known.path_of_arxiv(i)]
+        batch = ArxivClient().fetch(wanted) if wanted else Batch(0, ())
+    added_date = added.date() if added else None
+    plan = run_import(
+        batch,
+        feed.name if feed else "arXiv",
+        added=added_date,
+        dry_run=dry_run,
+        extra=already,
+        known=known,
+    )
+    if plan.skipped:
+        count = _count(len(plan.skipped), "requested paper")
+        raise click.ClickException(f"{count} not found on arXiv (see 'skipped' above)")
+    if not plan.new and not plan.duplicates:
+        raise click.ClickException("not found on arXiv: the feed holds no entries")
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import papers from files exported elsewhere (BibTeX, Hugging Face JSON)."""
+
+
+@import_group.command("bibtex")
+@click.argument(
+    "bib_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), metavar="FILE.bib"
+)
+@DRY_RUN
+@_ADDED
+@reporting_errors
+def import_bibtex(bib_file: Path, dry_run: bool, added: datetime.datetime | None) -> None:
+    """Import every usable entry of a BibTeX or BibLaTeX file (Zotero, Google Scholar, DBLP).
+
+    Entries without a title, authors or a year are listed with their key and reason.
+    A year without a month gives YYYY-01-01, and the summary says so.
+    """
+    batch = parse_bibtex(_read_text(bib_file), bib_file.name)
+    run_import(batch, bib_file.name, added=added.date() if added else None, dry_run=dry_run)
+
+
+@import_group.command("hf")
+@click.argument(
+    "json_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), metavar="FILE.json"
+)
+@DRY_RUN
+@_ADDED
+@reporting_errors
+def import_hf(json_file: Path, dry_run: bool, added: datetime.datetime | None) -> None:
+    """Import a saved Hugging Face papers API response (/api/daily_papers or /api/papers/ID)."""
+    batch = parse_hf_papers(_read_text(json_file), json_file.name)
+    run_import(batch, json_file.name, added=added.date() if added else None, dry_run=dry_run)
+
+
+def import_listing_file(
+    listing: Path, year: int, added: datetime.date | None, dry_run: bool
+) -> None:
+    """Import a copied Hugging Face Daily Papers listing (the `import-listing` command)."""
+    run_import(
+        listing_batch(_read_text(listing), year, listing.name),
+        listing.name,
+        added=added,
+        dry_run=dry_run,
+    )
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise PaperRejected(
+            f"{path.name}: not UTF-8 (byte {error.start}); save it as UTF-8"
+        ) from None
