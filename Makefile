@@ -7,6 +7,8 @@ DEV_STAMP := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
 .PHONY: help build serve check test lint golden clean
+.PHONY: deploy bench
+REMOTE ?= origin
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -37,8 +39,23 @@ lint: $(DEV_STAMP) ## Ruff lint and format check
 	$(BIN)/ruff check generator tests
 	$(BIN)/ruff format --check generator tests
 
+# Not a test: timings depend on the machine. Record a run in BENCHMARKS.md. BENCH_ARGS=--material
+# also measures Material's own search; BENCH_ARGS="--sizes 1000" runs the small archive only.
+BENCH_ARGS ?=
+bench: $(DEV_STAMP) ## Time generate/build/search at 1,000 and 10,000 synthetic papers (minutes)
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
 golden: $(DEV_STAMP) ## Regenerate tests/golden/ from tests/fixtures/archive/ (review the diff!)
 	$(BIN)/python -m tests.update_golden
+
+# For a gh-pages branch instead of GitHub Actions. ghp-import (a MkDocs dependency) commits
+# the built site/ on top of REMOTE's gh-pages, so history is kept and a rival push is refused.
+deploy: $(RUN_STAMP) ## Build for SITE_URL, push site/ to gh-pages on REMOTE (default origin)
+	@test -n "$$SITE_URL" || { echo 'make deploy: set the public address, e.g. make deploy SITE_URL=https://USER.github.io/REPO/' >&2; exit 1; }
+	$(BIN)/paper-archive build
+	git fetch --quiet $(REMOTE) gh-pages 2>/dev/null || true
+	$(BIN)/ghp-import --no-jekyll --push --remote $(REMOTE) --branch gh-pages \
+	  --message "Deploy site/ built from $$(git rev-parse --short HEAD 2>/dev/null || echo 'uncommitted files')" site
 
 clean: ## Remove generated pages, the site and caches (keeps .venv)
 	rm -rf build site .pytest_cache .ruff_cache

@@ -17,11 +17,12 @@ from typing import Any
 import click
 
 from generator import build as pipeline
+from generator.curate import inbox, new, stats, tags
 from generator.errors import ArchiveError, PaperArchiveError
-from generator.importers.listing import parse_listing
-from generator.load import display_path, list_paper_files
+from generator.importing import add, import_group, import_listing_file
+from generator.links import links
+from generator.load import display_path
 from generator.model import Problem, Severity
-from generator.paperfile import paper_id_for, write_new_paper_file
 
 
 def _reporting_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -100,8 +101,9 @@ def generate(strict: bool) -> None:
     _fail_on_warnings(result.warnings, strict)
     report = result.report
     click.echo(
-        f"Generated {result.page_count} pages for {len(result.archive.papers)} papers in {result.seconds:.2f} s"
-        f" ({len(report.written)} written, {report.unchanged} unchanged, {len(report.deleted)} removed)"
+        f"Generated {result.page_count} pages for {len(result.archive.papers)} papers"
+        f" in {result.seconds:.2f} s ({len(report.written)} written,"
+        f" {report.unchanged} unchanged, {len(report.deleted)} removed)"
     )
 
 
@@ -117,51 +119,39 @@ def build(strict: bool) -> None:
     click.echo(
         f"Built {len(result.archive.papers)} papers, {len(result.archive.tags)} tag pages,"
         f" {result.page_count} pages in all, in {result.seconds + seconds:.2f} s"
-        f" (generate {result.seconds:.2f} s, mkdocs {seconds:.2f} s) into {display_path(project.site_dir, project.root)}/"
+        f" (generate {result.seconds:.2f} s, mkdocs {seconds:.2f} s)"
+        f" into {display_path(project.site_dir, project.root)}/"
     )
 
 
 @main.command("import-listing")
 @click.argument("listing", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option("--year", type=int, default=datetime.date.today().year, show_default="this year", help="Year of dates shown without one.")
-@click.option("--added", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Date the papers joined the archive (default: today).")
+@click.option(
+    "--year",
+    type=int,
+    default=datetime.date.today().year,
+    show_default="this year",
+    help="Year of dates shown without one.",
+)
+@click.option(
+    "--added",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Date the papers joined the archive (default: today).",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would be created; write nothing.")
 @_reporting_errors
-def import_listing(listing: Path, year: int, added: datetime.datetime | None, dry_run: bool) -> None:
+def import_listing(
+    listing: Path, year: int, added: datetime.datetime | None, dry_run: bool
+) -> None:
     """Create inbox paper files from a copied Hugging Face Daily Papers listing."""
-    project = _project()
-    entries = parse_listing(listing.read_text(encoding="utf-8"), year)
-    existing_ids = {path.stem for path in list_paper_files(project.papers_dir)}
-    added_date = (added.date() if added else datetime.date.today())
-    created = skipped = 0
-    for entry in entries:
-        paper_id = paper_id_for(entry.title)
-        if paper_id in existing_ids:
-            click.echo(f"duplicate: {entry.title!r} is already papers/{paper_id}.yaml")
-            skipped += 1
-            continue
-        existing_ids.add(paper_id)
-        fields: dict[str, object] = {
-            "title": entry.title,
-            "authors": [],
-            "date": entry.date,
-            "abstract": entry.abstract,
-            "tags": [],
-            "organization": entry.organization,
-            "upvotes": entry.upvotes,
-            "added": added_date,
-            "status": "inbox",
-        }
-        if not dry_run:
-            write_new_paper_file(project.papers_dir / f"{paper_id}.yaml", fields)
-        created += 1
-        click.echo(f"{'would add' if dry_run else 'added'}: papers/{paper_id}.yaml")
-    verb = "Would create" if dry_run else "Created"
-    click.echo(f"{verb} {created} inbox paper(s) from {len(entries)} listing entries; {skipped} duplicate(s) skipped")
+    import_listing_file(listing, year, added.date() if added else None, dry_run)
 
 
 @main.command()
-@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+@click.option(
+    "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on."
+)
 @_reporting_errors
 def serve(dev_addr: str) -> None:
     """Preview the site live: saving a paper file regenerates its pages and reloads the browser."""
@@ -169,6 +159,12 @@ def serve(dev_addr: str) -> None:
 
     serve_forever(_project(), dev_addr)
 
+
+main.add_command(links)
+
+# Curator commands (issue 3): arXiv `add`, `import bibtex|hf`, `inbox`, `new`, `tags`, `stats`.
+for _command in (add, import_group, inbox, new, tags, stats):
+    main.add_command(_command)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
