@@ -7,18 +7,29 @@ Invariant: every entry is valid BibTeX whose braces balance, whatever the paper'
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable
+import string
+from collections.abc import Iterable, Iterator
 
 from slugify import slugify
 
-from generator.model import Paper
+from generator.model import MONTH_NAMES, Paper
 
 _TITLE_STOPWORDS = frozenset(
     "a an the on of for in to and with via from by at is are towards toward beyond using".split()
 )
-_JOURNAL_WORDS = re.compile(r"\b(journal|transactions|letters|review|magazine|vol\.)", re.IGNORECASE)
+_JOURNAL_WORDS = re.compile(
+    r"\b(journal|transactions|letters|review|magazine|vol\.)", re.IGNORECASE
+)
+_VENUE_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_MONTHS = [name[:3].lower() for name in MONTH_NAMES]
 _INLINE_MATH = re.compile(r"(?<!\\)\$[^$]+(?<!\\)\$")
+# Unescaped in a formula, these break LaTeX even in math mode (`%` comments out the rest of
+# the line, closing brace included), so such a formula is escaped as prose instead.
+_UNSAFE_IN_MATH = re.compile(r"(?<!\\)[%#&]")
+# BibTeX splits a name list at the word "and" (any case): a name holding it is braced whole.
+_AND_WORD = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
 _SPECIALS = {
     "\\": r"\textbackslash{}",
     "{": r"\{",
@@ -33,7 +44,9 @@ _SPECIALS = {
 }
 _SPECIAL_CHARACTERS = re.compile("|".join(re.escape(c) for c in _SPECIALS))
 # A word with a capital after its first letter (LLM, ScaleBiO, GPT-4, MoE) keeps its case.
-_PROTECTED_WORD = re.compile(r"(?<![\w{])([A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*[A-Z0-9][A-Za-z0-9-]*|[A-Z]\d[\w-]*)")
+_PROTECTED_WORD = re.compile(
+    r"(?<![\w{])([A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*[A-Z0-9][A-Za-z0-9-]*|[A-Z]\d[\w-]*)"
+)
 
 
 def citation_key_base(paper: Paper) -> str:
@@ -54,12 +67,22 @@ def assign_citation_keys(papers: Iterable[Paper]) -> dict[str, str]:
     taken: set[str] = set()
     for paper in sorted(papers, key=lambda p: (p.date, p.id)):
         base = citation_key_base(paper)
-        key, suffix = base, ord("b")
+        suffixes = _key_suffixes()
+        key = base
         while key in taken:
-            key, suffix = f"{base}{chr(suffix)}", suffix + 1
+            key = base + next(suffixes)
         taken.add(key)
         keys[paper.id] = key
     return keys
+
+
+def _key_suffixes() -> Iterator[str]:
+    """Yield `b` ... `z`, then `aa`, `ab` ...: letters only, so the 26th paper of a Wang in
+    2024 on "Large ..." gets a valid key rather than `wang2024large{`."""
+    yield from string.ascii_lowercase[1:]
+    for length in itertools.count(2):
+        for letters in itertools.product(string.ascii_lowercase, repeat=length):
+            yield "".join(letters)
 
 
 def entry_type(paper: Paper) -> str:
@@ -69,15 +92,23 @@ def entry_type(paper: Paper) -> str:
     return "article" if _JOURNAL_WORDS.search(paper.venue) else "inproceedings"
 
 
+def publication_year(paper: Paper) -> int:
+    """Year to cite: the venue's (`ACL 2025`) when it names one, else the first version's."""
+    match = _VENUE_YEAR.search(paper.venue or "")
+    return int(match.group(0)) if match else paper.year
+
+
 def format_bibtex(paper: Paper, key: str) -> str:
     """Return the paper's BibTeX entry, fields in a fixed order, ending with a newline."""
     kind = entry_type(paper)
+    year = publication_year(paper)
     fields: list[tuple[str, str]] = [
         ("title", escape_bibtex(paper.title, protect_case=True)),
-        ("author", " and ".join(escape_bibtex(name) for name in paper.authors)),
-        ("year", str(paper.year)),
-        ("month", paper.date.strftime("%b").lower()),
+        ("author", " and ".join(_escape_name(name) for name in paper.authors)),
+        ("year", str(year)),
     ]
+    if year == paper.year:
+        fields.append(("month", _MONTHS[paper.date.month - 1]))
     if kind == "article":
         fields.append(("journal", escape_bibtex(paper.venue or "")))
     elif kind == "inproceedings":
@@ -88,12 +119,17 @@ def format_bibtex(paper: Paper, key: str) -> str:
             fields.append(("primaryClass", paper.arxiv_category))
     if paper.doi:
         fields.append(("doi", escape_bibtex(paper.doi)))
-    url = f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else paper.link("pdf") or paper.link("project")
+    url = (
+        f"https://arxiv.org/abs/{paper.arxiv}"
+        if paper.arxiv
+        else paper.link("pdf") or paper.link("project")
+    )
     if url:
         fields.append(("url", escape_bibtex(url)))
     # `month` is a BibTeX macro (jan, feb, ...), written bare; every other value is braced.
     body = ",\n".join(
-        f"  {name} = {value}" if name == "month" else f"  {name} = {{{value}}}" for name, value in fields
+        f"  {name} = {value}" if name == "month" else f"  {name} = {{{value}}}"
+        for name, value in fields
     )
     return f"@{kind}{{{key},\n{body}\n}}\n"
 
@@ -104,18 +140,32 @@ def escape_bibtex(text: str, protect_case: bool = False) -> str:
     position = 0
     for math in _INLINE_MATH.finditer(text):
         pieces.append(_escape_prose(text[position : math.start()], protect_case))
-        pieces.append(math.group(0) if _balanced(math.group(0)) else _escape_prose(math.group(0), False))
+        formula = math.group(0)
+        safe = braces_balanced(formula) and not _UNSAFE_IN_MATH.search(formula)
+        pieces.append(formula if safe else _escape_prose(formula, False))
         position = math.end()
     pieces.append(_escape_prose(text[position:], protect_case))
     return "".join(pieces)
 
 
+def _escape_name(name: str) -> str:
+    """Escape one author; `{Research and Development Team}` stays one name, not two."""
+    escaped = escape_bibtex(name)
+    return f"{{{escaped}}}" if _AND_WORD.search(name) else escaped
+
+
 def _escape_prose(text: str, protect_case: bool) -> str:
-    escaped = _SPECIAL_CHARACTERS.sub(lambda m: _SPECIALS[m.group(0)], text)
+    # Classic BibTeX counts `\{` as a brace too, so a lone brace becomes a brace-free macro.
+    lone_braces = (
+        {} if braces_balanced(text) else {"{": r"\textbraceleft ", "}": r"\textbraceright "}
+    )
+    escaped = _SPECIAL_CHARACTERS.sub(
+        lambda m: lone_braces.get(m.group(0)) or _SPECIALS[m.group(0)], text
+    )
     return _PROTECTED_WORD.sub(r"{\1}", escaped) if protect_case else escaped
 
 
-def _balanced(text: str) -> bool:
+def braces_balanced(text: str) -> bool:
     """True when braces nest properly (a formula with a stray brace is escaped as prose)."""
     depth = 0
     for character in re.sub(r"\\[{}]", "", text):

@@ -7,6 +7,7 @@ every ordering has an explicit key ending in the paper id, so output is determin
 from __future__ import annotations
 
 import datetime
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -15,6 +16,9 @@ from slugify import slugify
 
 from generator.bibtex import assign_citation_keys
 from generator.model import Archive, Paper, Tag
+from generator.related import related_papers
+
+RELATED_COUNT = 5
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,16 @@ class Author:
     """Last word of the name: what the author list sorts and groups by."""
     letter: str
     """Authors page the author is listed on: `a` to `z`, or `other`."""
+
+
+@dataclass(frozen=True)
+class Venue:
+    """A venue series ("ICLR"), gathering its editions ("ICLR 2024", "ICLR 2025")."""
+
+    name: str
+    slug: str
+    papers: tuple[Paper, ...]
+    """Its papers, newest first."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +68,12 @@ class ArchiveIndex:
     """Paper id to its unique BibTeX key."""
     tag_of: Mapping[str, Tag]
     """Slug to vocabulary entry."""
+    venues: tuple[Venue, ...]
+    """Venue series, most papers first, then by name."""
+    venue_of: Mapping[str, Venue]
+    """Paper id to its venue series (papers without a venue are absent)."""
+    related: Mapping[str, tuple[str, ...]]
+    """Paper id to the ids of the most similar papers, most similar first."""
 
 
 def build_indexes(archive: Archive) -> ArchiveIndex:
@@ -69,6 +89,7 @@ def build_indexes(archive: Archive) -> ArchiveIndex:
         for name in paper.authors:
             by_author[name].append(paper)
     authors = _authors(by_author)
+    venues = _venues(papers)
     return ArchiveIndex(
         papers=papers,
         tags=archive.tags,
@@ -81,6 +102,9 @@ def build_indexes(archive: Archive) -> ArchiveIndex:
         recently_added=_recently_added(papers),
         citation_keys=assign_citation_keys(papers),
         tag_of={tag.slug: tag for tag in archive.tags},
+        venues=venues,
+        venue_of={paper.id: venue for venue in venues for paper in venue.papers},
+        related=related_papers(papers, RELATED_COUNT),
     )
 
 
@@ -110,15 +134,46 @@ def co_authors(name: str, index: ArchiveIndex) -> list[tuple[Author, int]]:
     )
 
 
+def venue_series(venue: str) -> str:
+    """Name the series of a venue: `ICLR 2024` -> `ICLR`, `AI Open (vol. 6, 2025)` -> `AI Open`."""
+    text = re.sub(
+        r"\b(?:19|20)\d{2}\b|\bvol\.?\s*\d+|\b\d+\(\d+\)", " ", venue, flags=re.IGNORECASE
+    )
+    text = re.sub(r"\([^)]*\)", " ", text)
+    return " ".join(text.replace(",", " ").split()) or venue
+
+
+def _unique_slugs(names: Iterable[str], fallback: str) -> dict[str, str]:
+    """Slug each name in the given order; a name that slugs like an earlier one gets `-2`, `-3`."""
+    taken: dict[str, int] = {}
+    slugs = {}
+    for name in names:
+        base = slugify(name) or fallback
+        taken[base] = taken.get(base, 0) + 1
+        slugs[name] = base if taken[base] == 1 else f"{base}-{taken[base]}"
+    return slugs
+
+
+def _venues(papers: tuple[Paper, ...]) -> tuple[Venue, ...]:
+    """Group newest-first papers by venue series."""
+    series: dict[str, list[Paper]] = defaultdict(list)
+    for paper in papers:
+        if paper.venue:
+            series[venue_series(paper.venue)].append(paper)
+    slugs = _unique_slugs(sorted(series, key=lambda name: (name.casefold(), name)), "venue")
+    venues = [Venue(name, slugs[name], tuple(found)) for name, found in series.items()]
+    return tuple(sorted(venues, key=lambda v: (-len(v.papers), v.name.casefold(), v.name)))
+
+
 def _authors(by_author: Mapping[str, list[Paper]]) -> tuple[Author, ...]:
     """Make one `Author` per distinct name, with slugs made unique in sorted order."""
-    names = sorted(by_author, key=lambda name: (_family_name(name).casefold(), name.casefold(), name))
-    taken: dict[str, int] = {}
+    names = sorted(
+        by_author, key=lambda name: (_family_name(name).casefold(), name.casefold(), name)
+    )
+    slugs = _unique_slugs(names, "author")
     authors = []
     for name in names:
-        base = slugify(name) or "author"
-        taken[base] = taken.get(base, 0) + 1
-        slug = base if taken[base] == 1 else f"{base}-{taken[base]}"
+        slug = slugs[name]
         family_name = _family_name(name)
         initial = slugify(family_name)[:1]
         authors.append(Author(name, slug, family_name, initial if initial.isalpha() else "other"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from html import escape
+from html import escape, unescape
 from urllib.parse import urlsplit
 
 import markdown
@@ -18,7 +18,6 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 MATHML_NAMESPACE = "http://www.w3.org/1998/Math/MathML"
-ET.register_namespace("", MATHML_NAMESPACE)
 
 # Opening `$` not followed by a space and closing `$` not preceded by one, so "costs $5 and
 # $10" stays prose. Unlike pandoc, a digit may follow: arXiv writes `$\sim$30B`.
@@ -28,13 +27,14 @@ _MATH = re.compile(
     re.DOTALL,
 )
 _MATHML_ELEMENTS = frozenset(
-    "math mrow mi mn mo ms mtext mspace msub msup msubsup mfrac msqrt mroot mstyle mover munder "
-    "munderover mtable mtr mtd mpadded mphantom menclose semantics mfenced merror".split()
+    "math mrow mi mn mo ms mtext mspace msub msup msubsup mfrac msqrt mroot mstyle mover "
+    "munder munderover mtable mtr mtd mpadded mphantom menclose semantics mfenced merror".split()
 )
 _MATHML_ATTRIBUTES = frozenset(
-    "display mathvariant stretchy fence separator lspace rspace accent accentunder movablelimits "
-    "linethickness columnalign rowalign width height depth notation open close separators "
-    "scriptlevel displaystyle minsize maxsize symmetric largeop form columnspacing rowspacing".split()
+    "display mathvariant stretchy fence separator lspace rspace accent accentunder "
+    "movablelimits linethickness columnalign rowalign width height depth notation open "
+    "close separators scriptlevel displaystyle minsize maxsize symmetric largeop form "
+    "columnspacing rowspacing".split()
 )
 _SAFE_SCHEMES = ("http", "https", "mailto")
 
@@ -49,6 +49,7 @@ def render_markdown(text: str, heading_level: int = 3) -> str:
 
 def plain_text(markdown_text: str) -> str:
     """Return Markdown as one line of plain text (math as Unicode), for meta descriptions."""
+
     def math_as_text(match: re.Match[str]) -> str:
         latex = (match.group("display") or match.group("inline")).strip()
         try:
@@ -59,8 +60,11 @@ def plain_text(markdown_text: str) -> str:
     text = _MATH.sub(math_as_text, markdown_text)
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [text](url) -> text
     text = re.sub(r"(?m)^\s{0,3}(?:#+|>|[-*+]|\d+\.)\s+", "", text)
-    text = re.sub(r"(\*{1,3}|\b_{1,3})(?=\S)(.+?)(?<=\S)\1", r"\2", text).replace("`", "")
-    return " ".join(text.split())
+    text = re.sub(r"(\*{1,3})(?=\S)(.+?)(?<=\S)\1", r"\2", text).replace("`", "")
+    # `_` emphasis only at word edges, as Markdown reads it: `window.__x=1 ... y.__x` stays.
+    text = re.sub(r"(?<!\w)(_{1,3})(?=\S)(.+?)(?<=\S)\1(?!\w)", r"\2", text)
+    # Entities are characters in Markdown (`&lt;b&gt;` shows as `<b>` on the page): say the same.
+    return " ".join(unescape(text).split())
 
 
 def render_math(latex: str, display: bool = False) -> str:
@@ -70,11 +74,13 @@ def render_math(latex: str, display: bool = False) -> str:
     except Exception:  # latex2mathml raises many types on input it does not know
         return f'<code class="math-source">{escape(latex)}</code>'
     _sanitise_mathml(root)
+    root.set("xmlns", MATHML_NAMESPACE)  # tags were made local; one literal xmlns, no ns0: prefixes
     return ET.tostring(root, encoding="unicode")
 
 
 def _sanitise_mathml(element: ET.Element) -> None:
     """Drop every element and attribute outside presentation MathML (no `href`, no `on*`)."""
+    element.tag = element.tag.removeprefix(f"{{{MATHML_NAMESPACE}}}")
     for child in list(element):
         if child.tag.removeprefix(f"{{{MATHML_NAMESPACE}}}") not in _MATHML_ELEMENTS:
             element.remove(child)

@@ -13,6 +13,12 @@ from enum import Enum
 from functools import total_ordering
 from pathlib import PurePosixPath
 
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+"""English month names, fixed here so output never depends on the machine's locale."""
+
 
 class Severity(Enum):
     """How bad a problem is: errors stop the build, warnings only fail `--strict`."""

@@ -29,7 +29,8 @@ class _PaperDumper(yaml.SafeDumper):
 
 
 _PaperDumper.add_representer(
-    _Prose, lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", str(text), style=">")
+    _Prose,
+    lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", str(text), style=">"),
 )
 
 
@@ -40,16 +41,32 @@ def paper_id_for(title: str) -> str:
 
 def format_paper_file(fields: dict[str, object]) -> str:
     """Return YAML for a paper's fields, in schema order, omitting empty optional values."""
-    ordered = {key: fields[key] for key in _FIELD_ORDER if key in fields and fields[key] not in (None, "", {})}
-    ordered.update({key: value for key, value in fields.items() if key not in ordered and key not in _FIELD_ORDER})
+    ordered = {
+        key: fields[key]
+        for key in _FIELD_ORDER
+        if key in fields and fields[key] not in (None, "", {})
+    }
+    ordered.update(
+        {
+            key: value
+            for key, value in fields.items()
+            if key not in ordered and key not in _FIELD_ORDER
+        }
+    )
     for key in _PROSE_FIELDS:
         if isinstance(ordered.get(key), str):
             ordered[key] = _Prose(ordered[key])
-    return yaml.dump(ordered, Dumper=_PaperDumper, sort_keys=False, allow_unicode=True, width=88, default_flow_style=False)
+    return yaml.dump(
+        ordered,
+        Dumper=_PaperDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=88,
+        default_flow_style=False,
+    )
 
 
 def write_new_paper_file(path: Path, fields: dict[str, object]) -> None:
     """Create `path` with the paper's YAML; raise `FileExistsError` rather than overwrite."""
     with path.open("x", encoding="utf-8") as handle:
         handle.write(format_paper_file(fields))
-

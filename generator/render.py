@@ -8,6 +8,7 @@ are relative, so the site works at any sub-path.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from html import escape
 from pathlib import PurePosixPath
@@ -16,24 +17,27 @@ import jinja2
 from markupsafe import Markup
 
 from generator.bibtex import format_bibtex
-from generator.index import ArchiveIndex, Author, co_authors, group_by_month
-from generator.markup import plain_text, render_markdown
-from generator.model import Paper
+from generator.export import archive_csv, archive_json, atom_feed, bibliography, by_addition
+from generator.index import ArchiveIndex, Author, Venue, co_authors, group_by_month
+from generator.markup import render_markdown
+from generator.model import MONTH_NAMES, Paper
+from generator.pagemeta import front_matter, page_fields, paper_fields
+from generator.stats import additions_sparkline, stats
 
 Pages = dict[PurePosixPath, str]
 
-MONTHS = ("January February March April May June July August September October November December").split()
 RECENT_COUNT = 10
 PROLIFIC_COUNT = 30
-SUMMARY_LENGTH = 160
 
 
 @dataclass(frozen=True)
 class SiteInfo:
-    """What the home page says about the archive (from `mkdocs.yml`)."""
+    """What the site says about itself (from `mkdocs.yml`)."""
 
     name: str
     description: str
+    url: str = "http://127.0.0.1:8000/"
+    """Public address ending in `/` (`site_url`): absolute links in feeds and JSON-LD."""
 
 
 def url_for_paper(paper: Paper) -> str:
@@ -51,13 +55,34 @@ def url_for_year(year: int) -> str:
     return f"timeline/{year}/"
 
 
+def tag_feed_path(slug: str) -> str:
+    """Return the Atom feed of a tag: `feed-<slug>.xml`, in the site root.
+
+    Root, not `tags/`: Material reads every `<link rel="alternate">` in a page head as a
+    translation and fetches `sitemap.xml` beside it, which only exists in the root.
+    """
+    return f"feed-{slug}.xml"
+
+
+def url_for_venue(venue: Venue) -> str:
+    """Return the URL of a venue series' page: `venues/<slug>/`."""
+    return f"venues/{venue.slug}/"
+
+
 def url_for_letter(letter: str) -> str:
     """Return the URL of the authors page for family names starting with `letter`."""
     return f"authors/{letter}/"
 
 
-HOME, TAG_INDEX, TIMELINE, AUTHOR_INDEX = "", "tags/", "timeline/", "authors/"
-_SECTION_INDEXES = frozenset((HOME, TAG_INDEX, TIMELINE, AUTHOR_INDEX))
+HOME, TAG_INDEX, TIMELINE, AUTHOR_INDEX, VENUE_INDEX = (
+    "",
+    "tags/",
+    "timeline/",
+    "authors/",
+    "venues/",
+)
+STATS = "stats/"
+_SECTION_INDEXES = frozenset((HOME, TAG_INDEX, TIMELINE, AUTHOR_INDEX, VENUE_INDEX))
 
 
 def source_path(url: str) -> PurePosixPath:
@@ -106,52 +131,191 @@ class LinksFrom:
     def author_index(self) -> str:
         return relative_url(self.source, AUTHOR_INDEX)
 
+    def venue(self, venue: Venue) -> str:
+        return relative_url(self.source, url_for_venue(venue))
+
+    def venue_index(self) -> str:
+        return relative_url(self.source, VENUE_INDEX)
+
+    def stats(self) -> str:
+        return relative_url(self.source, STATS)
+
+    def file(self, path: str) -> str:
+        """Link to a download or feed (`papers.bib`, `tags/x.xml`) beside the pages."""
+        return "../" * self.source.count("/") + path
+
 
 def render_pages(index: ArchiveIndex, site: SiteInfo) -> Pages:
-    """Render every generated page of the archive."""
+    """Render every generated page of the archive, plus its feeds and exports."""
     environment = _environment()
-    letters = _authors_by_letter(index)
     pages: Pages = {}
 
-    def render(url: str, template: str, **context: object) -> None:
-        pages[source_path(url)] = environment.get_template(template).render(index=index, to=LinksFrom(url), **context)
+    def render(
+        url: str,
+        template: str,
+        meta: dict[str, object],
+        source: object = "papers/",
+        **context: object,
+    ) -> None:
+        context["front_matter"] = Markup(front_matter(source, meta))
+        pages[source_path(url)] = environment.get_template(template).render(
+            index=index, to=LinksFrom(url), **context
+        )
 
     for paper in index.papers:
-        _render_paper(render, paper, index)
-    render(TAG_INDEX, "tag_index.md.j2", tags_by_count=sorted(index.tags, key=lambda t: -len(index.by_tag[t.slug])))
+        tags = [index.tag_of[slug] for slug in paper.tags]
+        render(
+            url_for_paper(paper),
+            "paper.md.j2",
+            paper_fields(paper, tags, site.url),
+            paper.source.path,
+            paper=paper,
+            buttons=paper_buttons(paper),
+            abstract_html=Markup(render_markdown(paper.abstract)) if paper.abstract else None,
+            notes_html=Markup(render_markdown(paper.notes)) if paper.notes else None,
+            bibtex=Markup(format_bibtex(paper, index.citation_keys[paper.id])),
+            citation=plain_citation(paper),
+            related=[index.by_id[other] for other in index.related.get(paper.id, ())],
+        )
+    _render_tags(render, index)
+    _render_timeline(render, index)
+    _render_authors(render, index)
+    _render_venues(render, index)
+    render(
+        STATS,
+        "stats.md.j2",
+        page_fields("Stats", "The archive in numbers: papers per month, tag, venue and author."),
+        **stats(index),
+    )
+    render(
+        HOME,
+        "home.md.j2",
+        page_fields(site.name, site.description, hide=["navigation", "toc"]),
+        site=site,
+        recent_count=RECENT_COUNT,
+        popular_tags=[
+            t
+            for t in _by_size(index.tags, index.by_tag, key=lambda t: t.slug)
+            if index.by_tag[t.slug]
+        ],
+        additions=additions_sparkline(index),
+    )
+    pages.update(_exports(index, site))
+    return pages
+
+
+def _render_tags(render, index: ArchiveIndex) -> None:  # type: ignore[no-untyped-def]
+    render(
+        TAG_INDEX,
+        "tag_index.md.j2",
+        page_fields("Tags", "Every tag of the archive, with the number of papers under it."),
+        "papers/_tags.yaml",
+        tags_by_count=_by_size(index.tags, index.by_tag, key=lambda t: t.slug),
+    )
     for tag in index.tags:
-        render(url_for_tag(tag.slug), "tag.md.j2", tag=tag, papers=index.by_tag[tag.slug])
+        feed = {"href": tag_feed_path(tag.slug), "title": escape(f"{tag.title}: new papers")}
+        render(
+            url_for_tag(tag.slug),
+            "tag.md.j2",
+            page_fields(tag.title, tag.description, feed=feed),
+            "papers/_tags.yaml",
+            tag=tag,
+            papers=index.by_tag[tag.slug],
+        )
+
+
+def _render_timeline(render, index: ArchiveIndex) -> None:  # type: ignore[no-untyped-def]
     busiest = max((len(papers) for papers in index.by_year.values()), default=1)
-    render(TIMELINE, "timeline_index.md.j2", busiest=busiest)
+    render(
+        TIMELINE,
+        "timeline_index.md.j2",
+        page_fields("Timeline", "Papers of the archive by year of first publication."),
+        busiest=busiest,
+    )
     for year, papers in index.by_year.items():
-        render(url_for_year(year), "year.md.j2", year=year, count=len(papers), months=group_by_month(papers))
+        meta = page_fields(
+            f"Papers of {year}", f"Papers of the archive first published in {year}, by month."
+        )
+        render(
+            url_for_year(year),
+            "year.md.j2",
+            meta,
+            year=year,
+            count=len(papers),
+            months=group_by_month(papers),
+        )
+
+
+def _render_authors(render, index: ArchiveIndex) -> None:  # type: ignore[no-untyped-def]
+    letters = _authors_by_letter(index)
     prolific = sorted(index.authors, key=lambda a: -len(index.by_author[a.name]))[:PROLIFIC_COUNT]
-    render(AUTHOR_INDEX, "author_index.md.j2", letters=letters, prolific=prolific)
+    render(
+        AUTHOR_INDEX,
+        "author_index.md.j2",
+        page_fields("Authors", "Everyone who wrote a paper in the archive."),
+        letters=letters,
+        prolific=prolific,
+    )
     for letter, authors in letters:
+        label = letter_label(letter)
+        meta = page_fields(
+            f"Authors: {label}",
+            f"Authors of the archive whose family name starts with {label}.",
+            hide=["toc"],
+        )
         render(
             url_for_letter(letter),
             "author_letter.md.j2",
+            meta,
             letter=letter,
             letters=letters,
             authors=authors,
             co_authors=lambda name: co_authors(name, index),
         )
-    popular = sorted(index.tags, key=lambda t: -len(index.by_tag[t.slug]))
-    render(HOME, "home.md.j2", site=site, recent_count=RECENT_COUNT, popular_tags=[t for t in popular if index.by_tag[t.slug]])
-    return pages
 
 
-def _render_paper(render, paper: Paper, index: ArchiveIndex) -> None:  # type: ignore[no-untyped-def]
+def _render_venues(render, index: ArchiveIndex) -> None:  # type: ignore[no-untyped-def]
     render(
-        url_for_paper(paper),
-        "paper.md.j2",
-        paper=paper,
-        buttons=paper_buttons(paper),
-        abstract_html=Markup(render_markdown(paper.abstract)) if paper.abstract else None,
-        notes_html=Markup(render_markdown(paper.notes)) if paper.notes else None,
-        bibtex=Markup(format_bibtex(paper, index.citation_keys[paper.id])),
-        citation=plain_citation(paper),
+        VENUE_INDEX,
+        "venue_index.md.j2",
+        page_fields(
+            "Venues", "Conferences, journals and workshops the archive's papers appeared at."
+        ),
     )
+    for venue in index.venues:
+        meta = page_fields(venue.name, f"Papers of the archive published at {venue.name}.")
+        render(url_for_venue(venue), "venue.md.j2", meta, venue=venue)
+
+
+def _exports(index: ArchiveIndex, site: SiteInfo) -> Pages:
+    """Feeds and downloads, written beside the pages; MkDocs copies them as they are."""
+    updated = max(
+        (paper.added or paper.date for paper in index.papers), default=datetime.date(2000, 1, 1)
+    )
+    exports: Pages = {
+        PurePosixPath("feed.xml"): atom_feed(
+            f"{site.name}: new papers", "feed.xml", site.url, by_addition(index.papers), updated
+        ),
+        PurePosixPath("papers.bib"): bibliography(index.papers, index),
+        PurePosixPath("papers.json"): archive_json(index, site.url),
+        PurePosixPath("papers.csv"): archive_csv(index, site.url),
+    }
+    for tag in index.tags:
+        papers = index.by_tag[tag.slug]
+        exports[PurePosixPath(f"tags/{tag.slug}.bib")] = bibliography(papers, index)
+        exports[PurePosixPath(tag_feed_path(tag.slug))] = atom_feed(
+            f"{site.name}: {tag.title}",
+            tag_feed_path(tag.slug),
+            site.url,
+            by_addition(papers),
+            updated,
+        )
+    return exports
+
+
+def _by_size(items, groups, key):  # type: ignore[no-untyped-def]
+    """Sort items by the size of their group, largest first, then by `key`."""
+    return sorted(items, key=lambda item: (-len(groups[key(item)]), key(item)))
 
 
 def paper_buttons(paper: Paper) -> list[tuple[str, str]]:
@@ -187,39 +351,14 @@ def short_authors(authors: tuple[str, ...]) -> str:
     return f"{', '.join(authors[:3])} et al."
 
 
-def plain_summary(markdown_text: str) -> str:
-    """Return the first ~160 characters of Markdown as plain text, for meta descriptions."""
-    text = plain_text(markdown_text)
-    if len(text) <= SUMMARY_LENGTH:
-        return text
-    return text[: SUMMARY_LENGTH - 1].rsplit(" ", 1)[0] + "…"
-
-
-def yaml_html(text: str) -> Markup:
-    """Quote HTML-escaped text as a YAML scalar: MkDocs and Material print meta values raw."""
-    escaped = escape(text, quote=True)
-    body = "".join(
-        character if character.isprintable() and character not in '"\\' else _yaml_escape(character)
-        for character in escaped
-    )
-    return Markup(f'"{body}"')
-
-
-def _yaml_escape(character: str) -> str:
-    code = ord(character)
-    if character in '"\\':
-        return f"\\{character}"
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
-
-
 def long_date(date) -> str:  # type: ignore[no-untyped-def]
     """Return `15 March 2024`, the same in every locale."""
-    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+    return f"{date.day} {MONTH_NAMES[date.month - 1]} {date.year}"
 
 
 def month_name(date) -> str:  # type: ignore[no-untyped-def]
     """Return `March 2024`."""
-    return f"{MONTHS[date.month - 1]} {date.year}"
+    return f"{MONTH_NAMES[date.month - 1]} {date.year}"
 
 
 def letter_label(letter: str) -> str:
@@ -248,13 +387,12 @@ def _environment() -> jinja2.Environment:
             trim_blocks=False,
         )
         environment.filters.update(
-            yaml_html=yaml_html,
-            plain_summary=plain_summary,
             short_authors=short_authors,
             long_date=long_date,
             month_name=month_name,
             letter_label=letter_label,
             tag_of=lambda slug, index: index.tag_of[slug],
+            tag_feed_path=tag_feed_path,
         )
         _ENVIRONMENTS.append(environment)
     return _ENVIRONMENTS[0]

@@ -33,7 +33,9 @@ def main(out_dir: Path) -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}/"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox"]
+        )
         for scheme in ("light", "dark"):
             for device, viewport in VIEWPORTS.items():
                 page = browser.new_page(viewport=viewport, color_scheme=scheme)

@@ -26,22 +26,40 @@ def parse_single(text: str) -> dict[str, str]:
     library = bibtexparser.parse_string(text)
     assert not library.failed_blocks, library.failed_blocks
     (entry,) = library.entries
-    return {"ENTRYTYPE": entry.entry_type, "ID": entry.key, **{f.key: f.value for f in entry.fields}}
+    return {
+        "ENTRYTYPE": entry.entry_type,
+        "ID": entry.key,
+        **{f.key: f.value for f in entry.fields},
+    }
 
 
 def test_key_is_family_name_year_and_first_real_title_word() -> None:
     assert citation_key_base(make()) == "pal2024backdoor"
-    assert citation_key_base(make(title="On the Design of LLM-Based Algorithms", authors=("Yanxi Chen",))) == "chen2024design"
+    assert (
+        citation_key_base(
+            make(title="On the Design of LLM-Based Algorithms", authors=("Yanxi Chen",))
+        )
+        == "chen2024design"
+    )
     assert citation_key_base(make(authors=("Íñigo Goiri",))) == "goiri2024backdoor"
 
 
-@pytest.mark.parametrize(("venue", "kind"), [(None, "misc"), ("ICLR 2024", "inproceedings"), ("Journal of Computational Geometry 4(1), 2013", "article")])
+@pytest.mark.parametrize(
+    ("venue", "kind"),
+    [
+        (None, "misc"),
+        ("ICLR 2024", "inproceedings"),
+        ("Journal of Computational Geometry 4(1), 2013", "article"),
+    ],
+)
 def test_entry_type_follows_the_venue(venue: str | None, kind: str) -> None:
     assert entry_type(make(venue=venue)) == kind
 
 
 def test_arxiv_paper_is_misc_with_eprint_and_primary_class() -> None:
-    entry = parse_single(format_bibtex(make(arxiv="2403.10717", arxiv_category="cs.LG"), "pal2024backdoor"))
+    entry = parse_single(
+        format_bibtex(make(arxiv="2403.10717", arxiv_category="cs.LG"), "pal2024backdoor")
+    )
     assert entry == {
         "ENTRYTYPE": "misc",
         "ID": "pal2024backdoor",
@@ -58,11 +76,23 @@ def test_arxiv_paper_is_misc_with_eprint_and_primary_class() -> None:
 
 def test_specials_are_escaped_math_kept_acronyms_protected_accents_unicode() -> None:
     title = "LLMs & 100% of $\\sim$30B #1_best {odd} ~x^2 for Zürich"
-    entry = parse_single(format_bibtex(make(title=title, venue="NeurIPS 2024", authors=("José Hernández-Lobato",)), "k"))
-    assert entry["title"] == r"{LLMs} \& 100\% of $\sim$30B \#1\_best \{odd\} \textasciitilde{}x\textasciicircum{}2 for Zürich"
+    entry = parse_single(
+        format_bibtex(
+            make(title=title, venue="NeurIPS 2024", authors=("José Hernández-Lobato",)), "k"
+        )
+    )
+    assert (
+        entry["title"]
+        == r"{LLMs} \& 100\% of $\sim$30B \#1\_best \{odd\} \textasciitilde{}x\textasciicircum{}2 for Zürich"
+    )
     assert entry["booktitle"] == "NeurIPS 2024"
     assert entry["author"] == "José Hernández-Lobato"
 
 
 def test_unbalanced_math_is_escaped_as_prose() -> None:
-    assert escape_bibtex("a $x}$ b") == r"a \$x\}\$ b"
+    assert escape_bibtex("a $x}$ b") == r"a \$x\textbraceright \$ b"
+
+
+def test_lone_braces_become_macros_so_classic_bibtex_stays_balanced() -> None:
+    assert escape_bibtex("a { b") == r"a \textbraceleft  b"
+    assert escape_bibtex("{ok}") == r"\{ok\}"

@@ -10,7 +10,14 @@ from generator.model import Archive, Paper, Tag
 TAGS = (Tag("a", "A", "Tag a."), Tag("b", "B", "Tag b."), Tag("unused", "Unused", "No papers."))
 
 
-def paper(paper_id: str, date: str, authors: tuple[str, ...] = ("Ann Lee",), tags: tuple[str, ...] = ("a",), added: str | None = None, title: str | None = None) -> Paper:
+def paper(
+    paper_id: str,
+    date: str,
+    authors: tuple[str, ...] = ("Ann Lee",),
+    tags: tuple[str, ...] = ("a",),
+    added: str | None = None,
+    title: str | None = None,
+) -> Paper:
     return Paper(
         id=paper_id,
         title=title or f"Study of {paper_id}",
@@ -34,8 +41,15 @@ def test_papers_are_newest_first_and_ties_sorted_by_id() -> None:
 
 def test_indexes_group_by_tag_year_and_author() -> None:
     index = build_indexes(Archive(papers=PAPERS, tags=TAGS))
-    assert {slug: [p.id for p in papers] for slug, papers in index.by_tag.items()} == {"a": ["p1", "p3"], "b": ["p1", "p2"], "unused": []}
-    assert {year: [p.id for p in papers] for year, papers in index.by_year.items()} == {2024: ["p1", "p2"], 2023: ["p3"]}
+    assert {slug: [p.id for p in papers] for slug, papers in index.by_tag.items()} == {
+        "a": ["p1", "p3"],
+        "b": ["p1", "p2"],
+        "unused": [],
+    }
+    assert {year: [p.id for p in papers] for year, papers in index.by_year.items()} == {
+        2024: ["p1", "p2"],
+        2023: ["p3"],
+    }
     assert list(index.by_year) == [2024, 2023]
     assert [a.name for a in index.authors] == ["Cy Ames", "Ann Lee", "Bo Wu"]
     assert [p.id for p in index.by_author["Bo Wu"]] == ["p1", "p2", "p3"]
@@ -48,7 +62,15 @@ def test_co_authors_are_counted_and_sorted() -> None:
 
 
 def test_author_slugs_are_unique_even_when_names_slug_alike() -> None:
-    index = build_indexes(Archive(papers=(paper("x", "2024-01-01", ("José Pérez",)), paper("y", "2024-01-02", ("Jose Perez",))), tags=TAGS))
+    index = build_indexes(
+        Archive(
+            papers=(
+                paper("x", "2024-01-01", ("José Pérez",)),
+                paper("y", "2024-01-02", ("Jose Perez",)),
+            ),
+            tags=TAGS,
+        )
+    )
     assert sorted(a.slug for a in index.authors) == ["jose-perez", "jose-perez-2"]
     assert {a.letter for a in index.authors} == {"p"}
 

@@ -17,13 +17,17 @@ def test_dollars_in_prose_stay_prose() -> None:
 
 
 def test_raw_html_is_shown_as_text() -> None:
-    html = render_markdown('<script>window.__pwned=1</script> <img src=x onerror="window.__pwned=1">\n\n<div>block</div>')
+    html = render_markdown(
+        '<script>window.__pwned=1</script> <img src=x onerror="window.__pwned=1">\n\n<div>block</div>'
+    )
     assert "<script" not in html and "<img" not in html and "<div" not in html
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
 
 
 def test_unsafe_links_lose_their_href_and_images_become_links() -> None:
-    html = render_markdown("[x](javascript:alert(1)) [y](data:text/html,hi) ![pic](https://e.org/p.png) [ok](https://e.org)")
+    html = render_markdown(
+        "[x](javascript:alert(1)) [y](data:text/html,hi) ![pic](https://e.org/p.png) [ok](https://e.org)"
+    )
     assert "javascript:" not in html and "data:" not in html and "<img" not in html
     assert '<a href="https://e.org/p.png" rel="nofollow noopener">pic</a>' in html
     assert '<a href="https://e.org" rel="nofollow noopener">ok</a>' in html
@@ -34,9 +38,14 @@ def test_headings_are_shifted_below_the_page_section() -> None:
 
 
 def test_math_cannot_smuggle_markup_or_links() -> None:
-    assert render_math("\\text{<script>}") == '<code class="math-source">\\text{&lt;script&gt;}</code>'
+    assert (
+        render_math("\\text{<script>}") == '<code class="math-source">\\text{&lt;script&gt;}</code>'
+    )
     assert "href" not in render_math("\\href{javascript:alert(1)}{x}")
 
 
 def test_plain_text_flattens_markdown_and_math() -> None:
-    assert plain_text("See [MoS](https://x.org), **bold** and $8\\times$H100 a_b.\n\n# Next") == "See MoS, bold and 8×H100 a_b. Next"
+    assert (
+        plain_text("See [MoS](https://x.org), **bold** and $8\\times$H100 a_b.\n\n# Next")
+        == "See MoS, bold and 8×H100 a_b. Next"
+    )

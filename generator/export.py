@@ -1,0 +1,140 @@
+"""Machine-readable copies of the archive: BibTeX, JSON, CSV and Atom feeds.
+
+Invariant: pure functions of the index; every list has an explicit order and every
+timestamp comes from the papers, so the same archive always gives the same bytes.
+The JSON field order is `JSON_FIELDS`, documented in the README.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Sequence
+
+from generator.bibtex import format_bibtex
+from generator.index import ArchiveIndex
+from generator.markup import plain_text
+from generator.model import Paper
+
+ATOM = "http://www.w3.org/2005/Atom"
+FEED_SIZE = 50
+JSON_FIELDS = (
+    "id", "url", "title", "authors", "date", "added", "abstract", "tags", "arxiv",
+    "arxiv_category", "doi", "venue", "organization", "upvotes", "links", "notes", "citation_key",
+)  # fmt: skip
+CSV_FIELDS = (
+    "id",
+    "url",
+    "title",
+    "authors",
+    "date",
+    "added",
+    "venue",
+    "tags",
+    "arxiv",
+    "doi",
+    "citation_key",
+)
+
+
+def bibliography(papers: Iterable[Paper], index: ArchiveIndex) -> str:
+    """Return one BibTeX file for `papers`, entries sorted by citation key."""
+    keyed = sorted((index.citation_keys[paper.id], paper) for paper in papers)
+    return "\n".join(format_bibtex(paper, key) for key, paper in keyed)
+
+
+def paper_record(paper: Paper, index: ArchiveIndex, site_url: str) -> dict[str, object]:
+    """Return every field of a paper as JSON-ready values, in `JSON_FIELDS` order."""
+    record: dict[str, object] = {
+        "id": paper.id,
+        "url": f"{site_url}papers/{paper.id}/",
+        "title": paper.title,
+        "authors": list(paper.authors),
+        "date": paper.date.isoformat(),
+        "added": paper.added.isoformat() if paper.added else None,
+        "abstract": paper.abstract,
+        "tags": list(paper.tags),
+        "arxiv": paper.arxiv,
+        "arxiv_category": paper.arxiv_category,
+        "doi": paper.doi,
+        "venue": paper.venue,
+        "organization": paper.organization,
+        "upvotes": paper.upvotes,
+        "links": {link.kind: link.url for link in paper.links},
+        "notes": paper.notes,
+        "citation_key": index.citation_keys[paper.id],
+    }
+    assert tuple(record) == JSON_FIELDS
+    return record
+
+
+def archive_json(index: ArchiveIndex, site_url: str) -> str:
+    """Return `papers.json`: every published paper, newest first, every field."""
+    records = [paper_record(paper, index, site_url) for paper in index.papers]
+    return json.dumps({"papers": records}, ensure_ascii=False, indent=1) + "\n"
+
+
+def archive_csv(index: ArchiveIndex, site_url: str) -> str:
+    """Return `papers.csv` for spreadsheets; lists are joined with `; `."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
+    for paper in index.papers:
+        record = paper_record(paper, index, site_url)
+        writer.writerow(_csv_cell(record[field]) for field in CSV_FIELDS)
+    return buffer.getvalue()
+
+
+def atom_feed(
+    title: str, feed_path: str, site_url: str, papers: Sequence[Paper], updated: datetime.date
+) -> str:
+    """Return an Atom 1.0 feed of `papers` (already in feed order), at most `FEED_SIZE`."""
+    feed = ET.Element("feed", xmlns=ATOM)
+    _text(feed, "id", f"{site_url}{feed_path}")
+    _text(feed, "title", title)
+    _text(feed, "updated", _timestamp(updated))
+    ET.SubElement(
+        feed, "link", rel="self", type="application/atom+xml", href=f"{site_url}{feed_path}"
+    )
+    ET.SubElement(feed, "link", rel="alternate", type="text/html", href=site_url)
+    _text(feed, "generator", "paper-archive")
+    for paper in papers[:FEED_SIZE]:
+        url = f"{site_url}papers/{paper.id}/"
+        entry = ET.SubElement(feed, "entry")
+        _text(entry, "id", url)
+        _text(entry, "title", paper.title)
+        ET.SubElement(entry, "link", rel="alternate", type="text/html", href=url)
+        _text(entry, "published", _timestamp(paper.added or paper.date))
+        _text(entry, "updated", _timestamp(paper.added or paper.date))
+        for name in paper.authors:
+            _text(ET.SubElement(entry, "author"), "name", name)
+        for slug in paper.tags:
+            ET.SubElement(entry, "category", term=slug)
+        summary = plain_text(paper.abstract) if paper.abstract else "No abstract yet."
+        _text(entry, "summary", summary)
+    ET.indent(feed, space=" ")
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+def _csv_cell(value: object) -> str:
+    """Flatten a value for a cell; text a spreadsheet would run as a formula gets a `'`."""
+    text = "; ".join(value) if isinstance(value, list) else "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def by_addition(papers: Iterable[Paper]) -> list[Paper]:
+    """Order for feeds: most recently added first (publication date when never added)."""
+    return sorted(
+        sorted(papers, key=lambda p: p.id), key=lambda p: (p.added or p.date, p.date), reverse=True
+    )
+
+
+def _text(parent: ET.Element, tag: str, text: str) -> None:
+    ET.SubElement(parent, tag).text = text
+
+
+def _timestamp(date: datetime.date) -> str:
+    return f"{date.isoformat()}T00:00:00Z"

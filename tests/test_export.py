@@ -1,0 +1,117 @@
+"""Exports and feeds: BibTeX that parses back, JSON with every field, CSV, valid Atom."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import bibtexparser
+import feedparser
+import pytest
+from bibtexparser.middlewares import LatexDecodingMiddleware
+
+from generator.bibtex import format_bibtex, publication_year
+from generator.build import load_archive, load_project
+from generator.export import (
+    FEED_SIZE,
+    JSON_FIELDS,
+    archive_csv,
+    archive_json,
+    atom_feed,
+    bibliography,
+    by_addition,
+)
+from generator.index import ArchiveIndex, build_indexes
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SITE_URL = "https://example.org/archive/"
+
+
+@pytest.fixture(scope="module")
+def index() -> ArchiveIndex:
+    archive, _ = load_archive(load_project(REPO_ROOT))
+    return build_indexes(archive)
+
+
+def test_every_generated_bibtex_entry_parses_back_to_the_same_fields(index: ArchiveIndex) -> None:
+    library = bibtexparser.parse_string(
+        bibliography(index.papers, index), append_middleware=[LatexDecodingMiddleware()]
+    )
+    assert not library.failed_blocks
+    assert len(library.entries) == 79
+    assert len({entry.key for entry in library.entries}) == 79, "citation keys are unique"
+    by_key = {entry.key: entry for entry in library.entries}
+    for paper in index.papers:
+        entry = by_key[index.citation_keys[paper.id]]
+        assert entry["author"].split(" and ") == list(paper.authors)
+        assert entry["year"] == str(publication_year(paper))
+        if paper.arxiv:
+            assert entry["eprint"] == paper.arxiv and entry["archivePrefix"] == "arXiv"
+        assert entry.entry_type == ("misc" if not paper.venue else entry.entry_type)
+        # once LaTeX is decoded (escapes, protective braces; `--` is TeX's en dash ligature)
+        assert entry["title"] == paper.title.replace("--", "–")
+
+
+def test_each_entry_alone_is_exactly_one_parseable_entry(index: ArchiveIndex) -> None:
+    for paper in index.papers:
+        library = bibtexparser.parse_string(format_bibtex(paper, index.citation_keys[paper.id]))
+        assert len(library.entries) == 1 and not library.failed_blocks, paper.id
+
+
+def test_json_export_has_every_field_in_a_stable_order(index: ArchiveIndex) -> None:
+    data = json.loads(archive_json(index, SITE_URL))
+    assert len(data["papers"]) == 79
+    assert all(tuple(record) == JSON_FIELDS for record in data["papers"])
+    scalebio = next(
+        r
+        for r in data["papers"]
+        if r["id"] == "scalebio-scalable-bilevel-optimization-for-llm-data"
+    )
+    assert (
+        scalebio["url"] == f"{SITE_URL}papers/scalebio-scalable-bilevel-optimization-for-llm-data/"
+    )
+    assert scalebio["arxiv"] == "2406.19976" and scalebio["venue"] == "ACL 2025"
+    assert scalebio["citation_key"] == "pan2024scalebio"
+    assert archive_json(index, SITE_URL) == archive_json(index, SITE_URL)
+
+
+def test_csv_export_opens_as_a_table(index: ArchiveIndex) -> None:
+    rows = list(csv.DictReader(io.StringIO(archive_csv(index, SITE_URL))))
+    assert len(rows) == 79
+    first = rows[0]
+    assert first["id"] == index.papers[0].id
+    assert first["authors"] == "; ".join(index.papers[0].authors)
+
+
+def test_atom_feed_is_valid_and_capped_at_50(index: ArchiveIndex) -> None:
+    feed_text = atom_feed(
+        "Archive", "feed.xml", SITE_URL, by_addition(index.papers), index.papers[0].date
+    )
+    parsed = feedparser.parse(feed_text)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "atom10"
+    assert len(parsed.entries) == FEED_SIZE
+    entry = parsed.entries[0]
+    assert entry.link.startswith(f"{SITE_URL}papers/")
+    assert entry.authors and entry.summary
+
+
+def test_feed_text_is_escaped() -> None:
+    import datetime
+
+    from generator.model import Paper
+
+    paper = Paper(
+        id="x",
+        title="<b>&</b> ]]>",
+        authors=("A <a@b>",),
+        date=datetime.date(2024, 1, 1),
+        tags=("t",),
+        abstract="1 < 2 & 3",
+    )
+    parsed = feedparser.parse(atom_feed("T & U", "feed.xml", SITE_URL, [paper], paper.date))
+    assert not parsed.bozo
+    assert parsed.entries[0].title == "<b>&</b> ]]>"
+    assert parsed.feed.title == "T & U"
