@@ -38,7 +38,11 @@ def _reporting_errors(command: Callable[..., Any]) -> Callable[..., Any]:
                 raise
             _print_problems(error.problems)
             errors = sum(problem.severity is Severity.ERROR for problem in error.problems)
-            raise click.ClickException(f"{errors} error(s); nothing was written") from None
+            warnings = len(error.problems) - errors
+            counted = [f"{errors} error(s)"] if errors else []
+            if error.strict and warnings:
+                counted.append(f"{warnings} warning(s) in strict mode")
+            raise click.ClickException(f"{' and '.join(counted)}; nothing was written") from None
         except PaperArchiveError as error:
             if context.obj["debug"]:
                 raise
@@ -54,12 +58,6 @@ def _print_problems(problems: list[Problem]) -> None:
 
 def _project() -> pipeline.Project:
     return pipeline.load_project(click.get_current_context().obj["root"])
-
-
-def _fail_on_warnings(warnings: list[Problem], strict: bool) -> None:
-    _print_problems(warnings)
-    if strict and warnings:
-        raise click.ClickException(f"{len(warnings)} warning(s) in strict mode")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,8 +82,8 @@ def main(context: click.Context, root: Path, debug: bool) -> None:
 def check(strict: bool) -> None:
     """Validate every paper file and the tag vocabulary; write nothing."""
     started = time.perf_counter()
-    archive, warnings = pipeline.load_archive(_project())
-    _fail_on_warnings(warnings, strict)
+    archive, warnings = pipeline.load_archive(_project(), strict=strict)
+    _print_problems(warnings)
     click.echo(
         f"Checked {len(archive.papers)} papers and {len(archive.tags)} tags"
         f" ({len(archive.inbox)} in the inbox) in {time.perf_counter() - started:.2f} s: no errors"
@@ -97,8 +95,8 @@ def check(strict: bool) -> None:
 @_reporting_errors
 def generate(strict: bool) -> None:
     """Validate, then write the site's Markdown pages into the generated folder."""
-    result = pipeline.generate(_project())
-    _fail_on_warnings(result.warnings, strict)
+    result = pipeline.generate(_project(), strict=strict)
+    _print_problems(result.warnings)
     report = result.report
     click.echo(
         f"Generated {result.page_count} pages for {len(result.archive.papers)} papers"
@@ -113,8 +111,8 @@ def generate(strict: bool) -> None:
 def build(strict: bool) -> None:
     """Generate the pages, then build the site with MkDocs into site/ (swapped in whole)."""
     project = _project()
-    result = pipeline.generate(project)
-    _fail_on_warnings(result.warnings, strict)
+    result = pipeline.generate(project, strict=strict)
+    _print_problems(result.warnings)
     seconds = pipeline.build_site(project, pipeline.build_date(result.archive), strict=strict)
     click.echo(
         f"Built {len(result.archive.papers)} papers, {len(result.archive.tags)} tag pages,"

@@ -12,9 +12,11 @@ class PaperArchiveError(Exception):
 class ArchiveError(PaperArchiveError):
     """The archive cannot be built; `problems` says every reason, each with file and line."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], strict: bool = False):
         super().__init__(f"{len(problems)} problem(s) in the archive")
         self.problems = problems
+        self.strict = strict
+        """True when warnings alone stopped it (`--strict`)."""
 
 
 class OutputError(PaperArchiveError):

@@ -16,6 +16,9 @@ from generator.model import Problem
 MAX_FILE_BYTES = 1_000_000
 """Largest paper file accepted; a real abstract and notes fit in a few kilobytes."""
 
+WHOLE_FILE = 1
+"""Line given to a problem with the whole file (empty, too big, a link): editors jump to it."""
+
 VOCABULARY_FILE = "_tags.yaml"
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -61,9 +64,7 @@ def display_path(path: Path, root: Path) -> PurePosixPath:
 
 def list_paper_files(papers_dir: Path) -> list[Path]:
     """Return the paper files of `papers_dir` (not the `_`-prefixed ones), sorted by name."""
-    return sorted(
-        path for path in papers_dir.glob("*.yaml") if not path.name.startswith("_")
-    )
+    return sorted(path for path in papers_dir.glob("*.yaml") if not path.name.startswith("_"))
 
 
 def load_paper_files(papers_dir: Path, root: Path) -> tuple[list[RawDocument], list[Problem]]:
@@ -74,12 +75,24 @@ def load_paper_files(papers_dir: Path, root: Path) -> tuple[list[RawDocument], l
     for path in list_paper_files(papers_dir):
         shown = display_path(path, root)
         if path.is_symlink() and not path.resolve().is_relative_to(resolved_dir):
-            problems.append(Problem(shown, 0, "is a link to a file outside papers/; copy the file in instead"))
+            problems.append(
+                Problem(
+                    shown,
+                    WHOLE_FILE,
+                    "is a link to a file outside papers/; copy the file in instead",
+                )
+            )
             continue
         result = parse_yaml_document(shown, path.read_bytes())
         (problems if isinstance(result, Problem) else documents).append(result)
     for path in sorted(papers_dir.glob("*.yml")):
-        problems.append(Problem(display_path(path, root), 0, f"paper files end in .yaml; rename it to {path.stem}.yaml"))
+        problems.append(
+            Problem(
+                display_path(path, root),
+                WHOLE_FILE,
+                f"paper files end in .yaml; rename it to {path.stem}.yaml",
+            )
+        )
     return documents, problems
 
 
@@ -100,35 +113,59 @@ def parse_yaml_document(path: PurePosixPath, content: bytes) -> RawDocument | Pr
     outside YAML's safe core schema (`!!python/object`).
     """
     if len(content) > MAX_FILE_BYTES:
-        return Problem(path, 0, f"file is {len(content):,} bytes; a paper file may be at most {MAX_FILE_BYTES:,}")
+        return Problem(
+            path,
+            WHOLE_FILE,
+            f"file is {len(content):,} bytes; a paper file may be at most {MAX_FILE_BYTES:,}",
+        )
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = content[: error.start].count(b"\n") + 1
-        return Problem(path, line, f"is not UTF-8 (byte 0x{content[error.start]:02x}); save the file as UTF-8")
+        return Problem(
+            path, line, f"is not UTF-8 (byte 0x{content[error.start]:02x}); save the file as UTF-8"
+        )
     loader = PaperLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            return Problem(path, 0, "file is empty; expected a mapping of fields such as 'title:'")
+            return Problem(
+                path, WHOLE_FILE, "file is empty; expected a mapping of fields such as 'title:'"
+            )
         lines: dict[str, int] = {}
         problem = _check_nodes(path, node, lines)
         if problem:
-            return problem
+            return _at_first_alias(problem, text)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 0
-        return Problem(path, line, f"YAML syntax error: {' '.join(filter(None, (error.context, error.problem)))}")
+        line = mark.line + 1 if mark else WHOLE_FILE
+        return Problem(path, line, f"YAML syntax error: {_explain_syntax_error(error, text)}")
+    except yaml.reader.ReaderError as error:  # no mark: its position is a character index
+        line = text[: error.position].count("\n") + 1
+        return Problem(
+            path,
+            line,
+            f"holds an invisible control character (U+{error.character:04X}) that YAML does not "
+            "allow; delete it",
+        )
     except yaml.YAMLError as error:
-        return Problem(path, 0, f"YAML error: {error}")
+        return Problem(path, WHOLE_FILE, f"YAML error: {error}")
     finally:
         loader.dispose()
     return RawDocument(path, data, lines)
 
 
+_ALIAS_MESSAGE = "YAML anchors and aliases are not supported; write the value out"
+# `<<` merge keys resolve to this tag; harmless without aliases (refused), so left as before.
+_ALLOWED_TAGS = frozenset(PaperLoader.yaml_constructors) | {"tag:yaml.org,2002:merge"}
+
+
 def _check_nodes(path: PurePosixPath, root: yaml.Node, lines: dict[str, int]) -> Problem | None:
-    """Walk the node graph once, in document order: record key lines, reject aliases and duplicate keys."""
+    """Walk the node graph once, in document order.
+
+    Records the line of every key, and rejects aliases and duplicate keys on the way.
+    """
     seen: set[int] = set()
     stack: list[tuple[yaml.Node, str]] = [(root, "")]
     while stack:
@@ -136,14 +173,22 @@ def _check_nodes(path: PurePosixPath, root: yaml.Node, lines: dict[str, int]) ->
         children: list[tuple[yaml.Node, str]] = []
         if id(node) in seen:
             line = lines.get(key_path) or node.start_mark.line + 1
-            return Problem(path, line, "YAML anchors and aliases are not supported; write the value out")
+            return Problem(path, line, _ALIAS_MESSAGE)
         seen.add(id(node))
+        problem = _refuse_tag(path, node)
+        if problem:
+            return problem
         if isinstance(node, yaml.MappingNode):
             keys_here: set[object] = set()
             for key_node, value_node in node.value:
+                problem = _refuse_tag(path, key_node)
+                if problem:
+                    return problem
                 key = str(key_node.value)
                 if key in keys_here:
-                    return Problem(path, key_node.start_mark.line + 1, f"duplicate key '{key}'; keep one")
+                    return Problem(
+                        path, key_node.start_mark.line + 1, f"duplicate key '{key}'; keep one"
+                    )
                 keys_here.add(key)
                 child = f"{key_path}.{key}" if key_path else key
                 lines.setdefault(child, key_node.start_mark.line + 1)
@@ -155,3 +200,54 @@ def _check_nodes(path: PurePosixPath, root: yaml.Node, lines: dict[str, int]) ->
                 children.append((item, child))
         stack.extend(reversed(children))
     return None
+
+
+def _at_first_alias(problem: Problem, text: str) -> Problem:
+    """Point an alias problem at the first `*alias`, not at its anchor.
+
+    Composed nodes only know where the anchored value starts; the alias's own line is in
+    the event stream, read again here on this (rare) failure path only.
+    """
+    if problem.message != _ALIAS_MESSAGE:
+        return problem
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            return Problem(problem.path, event.start_mark.line + 1, problem.message)
+    return problem
+
+
+def _explain_syntax_error(error: yaml.MarkedYAMLError, text: str) -> str:
+    """Say what is wrong first, where the enclosing construct began second, then a likely fix."""
+    mark = error.problem_mark
+    lines = text.split("\n")
+    if mark and mark.line < len(lines) and lines[mark.line][mark.column : mark.column + 1] == "\t":
+        return "found a tab character; YAML indents with spaces only, so replace tabs by spaces"
+    message = error.problem or error.context or "unreadable YAML"
+    if error.problem and error.problem.startswith("but "):  # one sentence split in two
+        message = f"{error.context} {error.problem}"
+    elif error.problem and error.context:
+        starts = error.context_mark.line + 1 if error.context_mark else 0
+        where = (
+            f" that starts on line {starts}" if mark and starts and starts != mark.line + 1 else ""
+        )
+        message += f" ({error.context}{where})"
+    if error.problem == "mapping values are not allowed in this context":
+        message += "; put a value that contains ': ' in quotes, e.g. title: 'BERT: Pre-training'"
+    return message
+
+
+def _refuse_tag(path: PurePosixPath, node: yaml.Node) -> Problem | None:
+    """Refuse a tag the safe loader cannot build (`!!python/object`, `!custom`).
+
+    Checked before construction, so the message names the tag instead of PyYAML's
+    "could not determine a constructor".
+    """
+    if node.tag in _ALLOWED_TAGS:
+        return None
+    shown = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
+    return Problem(
+        path,
+        node.start_mark.line + 1,
+        f"YAML tag '{shown}' is not allowed; a paper file holds only text, numbers, lists "
+        "and mappings",
+    )

@@ -1,60 +1,101 @@
-"""Live preview: regenerate pages when a paper file changes; MkDocs serves and reloads.
+"""Live preview: MkDocs' live-reload server, with our generator as its build step.
 
-Invariant: a broken paper file prints its problems and keeps the last good pages on
-screen; the preview never stops on a validation error.
+Invariant: a broken paper file prints its problems and leaves the last good pages on
+screen; the preview never stops on a validation error. Rebuilds are MkDocs' dirty builds
+(only changed pages), which never delete anything, so the pages of deleted papers are
+removed from the preview here. Dirty builds are for preview only, never for publishing.
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
-from pathlib import Path
+import logging
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
 import click
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.livereload import LiveReloadServer, _serve_url
 
-from generator.build import Project, generate
+from generator.build import CONFIG_FILE, Project, generate
 from generator.errors import ArchiveError
 
-POLL_SECONDS = 0.3
+log = logging.getLogger("mkdocs")
 
 
 def serve_forever(project: Project, dev_addr: str) -> None:
-    """Generate once, start `mkdocs serve --dirty`, then regenerate on every saved change."""
-    _regenerate(project)
-    # --livereload is explicit because Click >= 8.3 turns MkDocs 1.6's default off.
-    # --dirty rebuilds only changed pages: fine for preview, never for publishing.
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty", "--dev-addr", dev_addr],
-        cwd=project.root,
+    """Build once, then serve on `dev_addr`, rebuilding and reloading on every saved change."""
+    site_dir = Path(tempfile.mkdtemp(prefix="paper-archive-preview-"))
+    host, _, port = dev_addr.rpartition(":")
+
+    def config():  # type: ignore[no-untyped-def]
+        loaded = load_config(
+            config_file=str(project.root / CONFIG_FILE), site_dir=str(site_dir), strict=False
+        )
+        loaded.site_url = serve_url
+        return loaded
+
+    mount_path = urlsplit(project.site.url or "/").path
+    serve_url = _serve_url(host, int(port), mount_path)
+    first_build = [True]
+
+    def builder() -> None:
+        if _regenerate(project, site_dir):
+            mkdocs_build(config(), serve_url=serve_url, dirty=not first_build[0])
+            first_build[0] = False
+
+    server = LiveReloadServer(
+        builder=builder, host=host, port=int(port), root=str(site_dir), mount_path=mount_path
     )
-    watched = _snapshot(project)
+    server.error_handler = lambda code: _error_page(site_dir, code)
     try:
-        while server.poll() is None:
-            time.sleep(POLL_SECONDS)
-            current = _snapshot(project)
-            if current != watched:
-                watched = current
-                _regenerate(project)
+        builder()
+        for watched in (
+            project.papers_dir,
+            project.pages_dir,
+            project.root / CONFIG_FILE,
+            project.root / "theme_overrides",
+        ):
+            if watched.exists():
+                server.watch(str(watched))
+        server.serve()
+    except KeyboardInterrupt:
+        log.info("Shutting down...")
     finally:
-        server.terminate()
-        server.wait()
+        server.shutdown()
+        shutil.rmtree(site_dir, ignore_errors=True)
 
 
-def _regenerate(project: Project) -> None:
+def _regenerate(project: Project, site_dir: Path) -> bool:
+    """Regenerate the pages; on errors print them and return False (keep the last good site)."""
     try:
-        result = generate(project)
+        result = generate(project, in_place=True)
     except ArchiveError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
-        click.echo("Not regenerated: fix the errors above and save again.", err=True)
-        return
+        click.echo("Not rebuilt: fix the errors above and save again.", err=True)
+        return False
     for problem in result.warnings:
         click.echo(str(problem), err=True)
-    click.echo(f"Regenerated in {result.seconds:.2f} s: {len(result.report.written)} page(s) changed, {len(result.report.deleted)} removed")
+    for path in result.report.deleted:
+        _remove_output(site_dir, path)
+    click.echo(
+        f"Regenerated in {result.seconds:.2f} s: {len(result.report.written)} page(s) changed,"
+        f" {len(result.report.deleted)} removed"
+    )
+    return True
 
 
-def _snapshot(project: Project) -> dict[Path, tuple[float, int]]:
-    """Modification time and size of every source file: cheap enough to poll 10,000 files."""
-    files = [*project.papers_dir.glob("*.yaml"), *project.pages_dir.rglob("*")]
-    return {path: (stat.st_mtime, stat.st_size) for path in files if (stat := path.stat())}
+def _remove_output(site_dir: Path, source: PurePosixPath) -> None:
+    """Delete what MkDocs built from `source` (`papers/x.md` -> `papers/x/`, `feed.xml` as is)."""
+    if source.suffix != ".md":
+        (site_dir / source).unlink(missing_ok=True)
+    elif source.name != "index.md":
+        shutil.rmtree(site_dir / source.with_suffix(""), ignore_errors=True)
+
+
+def _error_page(site_dir: Path, code: int) -> bytes | None:
+    page = site_dir / f"{code}.html"
+    return page.read_bytes() if code in (404, 500) and page.is_file() else None

@@ -17,7 +17,17 @@ from urllib.parse import urlsplit
 from slugify import slugify
 
 from generator.load import RawDocument
-from generator.model import LINK_KINDS, InboxItem, Link, Paper, Problem, Severity, SourceLocation, Status, Tag
+from generator.model import (
+    LINK_KINDS,
+    InboxItem,
+    Link,
+    Paper,
+    Problem,
+    Severity,
+    SourceLocation,
+    Status,
+    Tag,
+)
 
 
 @dataclass(frozen=True)
@@ -33,18 +43,44 @@ PAPER_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("title", True, "Title as printed on the paper."),
     FieldSpec("authors", True, "List of full names, in byline order."),
     FieldSpec("date", True, "First public version, `YYYY-MM-DD`."),
-    FieldSpec("abstract", False, "Markdown; inline LaTeX between `$...$`. Missing: the page says so and `check --strict` warns."),
+    FieldSpec(
+        "abstract",
+        False,
+        "Markdown; inline LaTeX between `$...$`. Missing: the page says so and `check --strict` "
+        "warns.",
+    ),
     FieldSpec("tags", True, "One or more slugs from `papers/_tags.yaml`, most specific first."),
-    FieldSpec("arxiv", False, "arXiv id, quoted: `'2403.10717'` or `hep-th/9901001`; a `v2` suffix is dropped."),
-    FieldSpec("arxiv_category", False, "arXiv primary category such as `cs.LG`; becomes BibTeX's `primaryClass`."),
-    FieldSpec("doi", False, "DOI such as `10.1145/3580305`; a `https://doi.org/` prefix is dropped."),
+    FieldSpec(
+        "arxiv",
+        False,
+        "arXiv id, quoted: `'2403.10717'` or `hep-th/9901001`; a `v2` suffix is dropped.",
+    ),
+    FieldSpec(
+        "arxiv_category",
+        False,
+        "arXiv primary category such as `cs.LG`; becomes BibTeX's `primaryClass`.",
+    ),
+    FieldSpec(
+        "doi", False, "DOI such as `10.1145/3580305`; a `https://doi.org/` prefix is dropped."
+    ),
     FieldSpec("venue", False, "Where it was published, e.g. `ICLR 2024`."),
-    FieldSpec("links", False, f"Mapping of {', '.join(f'`{k}`' for k in LINK_KINDS)} to http(s) URLs."),
+    FieldSpec(
+        "links", False, f"Mapping of {', '.join(f'`{k}`' for k in LINK_KINDS)} to http(s) URLs."
+    ),
     FieldSpec("organization", False, "Lab or company behind the paper."),
     FieldSpec("upvotes", False, "Integer ≥ 0 (e.g. from Hugging Face)."),
-    FieldSpec("added", False, "Date the paper joined the archive, `YYYY-MM-DD`; drives the feed and \"recently added\"."),
+    FieldSpec(
+        "added",
+        False,
+        'Date the paper joined the archive, `YYYY-MM-DD`; drives the feed and "recently added".',
+    ),
     FieldSpec("notes", False, "The curator's Markdown commentary (no raw HTML)."),
-    FieldSpec("status", False, "`published` (default) or `inbox`: an inbox paper may lack tags and authors and stays off the site."),
+    FieldSpec(
+        "status",
+        False,
+        "`published` (default) or `inbox`: an inbox paper may lack tags and authors and stays off "
+        "the site.",
+    ),
 )
 
 _FIELD_NAMES = tuple(spec.name for spec in PAPER_FIELDS)
@@ -54,8 +90,13 @@ _ARXIV_VERSION = re.compile(r"v\d+$")
 _ARXIV_CATEGORY = re.compile(r"^[a-z-]+(?:\.[A-Za-z-]+)?$")
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Used with fullmatch: `$` alone would accept a trailing newline (`"llm\n"`, a file name too).
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Bidirectional embeddings, overrides and isolates (LRE..RLO, LRI..PDI): invisible, they make
+# text display in another order than it is stored ("Trojan Source", CVE-2021-42574). The
+# marks U+200E/U+200F stay: real right-to-left names need them and they reorder nothing.
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 EARLIEST_YEAR = 1900
 
 
@@ -64,31 +105,52 @@ def validate_vocabulary(document: RawDocument) -> tuple[tuple[Tag, ...], list[Pr
     problems: list[Problem] = []
     data = document.data
     if not isinstance(data, dict) or not data:
-        return (), [Problem(document.path, 0, "must be a mapping of tag slug to {title, description}")]
+        return (), [
+            Problem(document.path, 0, "must be a mapping of tag slug to {title, description}")
+        ]
 
-    def report(key: str, message: str) -> None:
-        problems.append(Problem(document.path, document.lines.get(key, 0), message))
+    def report(key: str, message: str, severity: Severity = Severity.ERROR) -> None:
+        problems.append(Problem(document.path, document.lines.get(key, 0), message, severity))
 
     tags: list[Tag] = []
     for slug, entry in data.items():
         slug = str(slug)
-        if not _SLUG.match(slug):
-            report(slug, f"tag '{slug}' must be a slug (lower-case letters, digits, hyphens); try '{slugify(slug)}'")
+        if not _SLUG.fullmatch(slug):
+            suggestion = slugify(slug)
+            report(
+                slug,
+                f"tag {slug!r} must be a slug (lower-case letters, digits, hyphens)"
+                + (f"; try '{suggestion}'" if suggestion else ""),
+            )
             continue
         if not isinstance(entry, dict):
             report(slug, f"tag '{slug}' must be a mapping with 'title' and 'description'")
             continue
         title, description = entry.get("title"), entry.get("description")
         keywords = entry.get("keywords", [])
-        if not isinstance(title, str) or not title.strip():
-            report(f"{slug}.title" if "title" in entry else slug, f"tag '{slug}' needs a 'title' (text)")
-        if not isinstance(description, str) or not description.strip():
-            report(f"{slug}.description" if "description" in entry else slug, f"tag '{slug}' needs a 'description' (one sentence)")
+        if not isinstance(title, str) or not _single_line(title):  # not blank once cleaned
+            report(
+                f"{slug}.title" if "title" in entry else slug,
+                f"tag '{slug}' needs a 'title' (text)",
+            )
+        if not isinstance(description, str) or not _single_line(description):
+            report(
+                f"{slug}.description" if "description" in entry else slug,
+                f"tag '{slug}' needs a 'description' (one sentence)",
+            )
         if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
             report(f"{slug}.keywords", f"tag '{slug}': 'keywords' must be a list of phrases")
             keywords = []
         for unknown in sorted(set(entry) - {"title", "description", "keywords"}):
-            report(f"{slug}.{unknown}", f"tag '{slug}': unknown key '{unknown}'{_did_you_mean(unknown, ('title', 'description', 'keywords'))}")
+            report(
+                f"{slug}.{unknown}",
+                f"tag '{slug}': unknown key "
+                f"'{unknown}'{_did_you_mean(unknown, ('title', 'description', 'keywords'))}",
+            )
+        for key, text in (("title", title), ("description", description)):
+            warning = _bidi_warning(f"tag '{slug}': '{key}'", text)
+            if warning:
+                report(f"{slug}.{key}", warning, Severity.WARNING)
         if isinstance(title, str) and isinstance(description, str):
             tags.append(
                 Tag(
@@ -116,9 +178,10 @@ def validate_paper(
 def validate_archive(papers: Iterable[Paper]) -> list[Problem]:
     """Find problems between papers: the same arXiv id or DOI in two files."""
     problems: list[Problem] = []
+    papers = sorted(papers, key=lambda p: p.id)  # once: `papers` may be a one-pass generator
     for attribute in ("arxiv", "doi"):
         first_seen: dict[str, Paper] = {}
-        for paper in sorted(papers, key=lambda p: p.id):
+        for paper in papers:
             value = getattr(paper, attribute)
             if value is None:
                 continue
@@ -170,33 +233,41 @@ class _PaperChecker:
         data = self.document.data
         stem = self.document.stem
         if not isinstance(data, dict):
-            kind = "a list" if isinstance(data, list) else f"a {type(data).__name__}"
-            self.error("", f"must be a mapping of fields such as 'title:', got {kind}")
+            self.error("", f"must be a mapping of fields such as 'title:', got {_describe(data)}")
             return None
-        if not _SLUG.match(stem):
-            self.error("", f"file name must be a slug (lower-case letters, digits, hyphens); rename it to {slugify(stem) or 'paper'}.yaml")
+        if not _SLUG.fullmatch(stem):
+            self.error(
+                "",
+                "file name must be a slug (lower-case letters, digits, hyphens); rename it to "
+                f"{slugify(stem) or 'paper'}.yaml",
+            )
         for key in data:
             if str(key) not in _FIELD_NAMES:
-                self.warn(str(key), f"unknown key '{key}' is ignored{_did_you_mean(str(key), _FIELD_NAMES)}")
+                self.warn(
+                    str(key),
+                    f"unknown key '{key}' is ignored{_did_you_mean(str(key), _FIELD_NAMES)}",
+                )
         status = self.status(data.get("status", "published"))
         self.inbox = status is Status.INBOX
         title = self.required_text(data, "title")
         authors = self.authors(data.get("authors"))
         date = self.date(data, "date", required=True)
-        abstract = self.optional_text(data, "abstract", multiline=True)
+        abstract = self.optional_text(data, "abstract", multiline=True) or None
         if not abstract:
-            self.warn("abstract" if "abstract" in data else "", "no abstract yet; the page will say so")
+            self.warn(
+                "abstract" if "abstract" in data else "", "no abstract yet; the page will say so"
+            )
         tags = self.tags(data.get("tags"))
         fields = {
             "arxiv": self.arxiv(data.get("arxiv")),
             "arxiv_category": self.arxiv_category(data.get("arxiv_category")),
             "doi": self.doi(data.get("doi")),
-            "venue": self.optional_text(data, "venue"),
+            "venue": self.optional_text(data, "venue") or None,
             "links": self.links(data.get("links")),
-            "organization": self.optional_text(data, "organization"),
+            "organization": self.optional_text(data, "organization") or None,
             "upvotes": self.upvotes(data.get("upvotes")),
             "added": self.date(data, "added", required=False),
-            "notes": self.optional_text(data, "notes", multiline=True),
+            "notes": self.optional_text(data, "notes", multiline=True) or None,
         }
         if self.failed:
             return None
@@ -233,6 +304,9 @@ class _PaperChecker:
         if not isinstance(value, str):
             self.error(key, f"'{key}' must be text, got {_describe(value)}")
             return None
+        warning = _bidi_warning(f"'{key}'", value)
+        if warning:
+            self.warn(key, warning)
         return _multi_line(value) if multiline else _single_line(value)
 
     def status(self, value: object) -> Status:
@@ -247,15 +321,26 @@ class _PaperChecker:
             self.missing_field("authors")
             return ()
         if not isinstance(value, list):
-            hint = "; write one name per line, each starting with '- '" if isinstance(value, str) else ""
-            self.error("authors", f"'authors' must be a list of names, got {_describe(value)}{hint}")
+            hint = (
+                "; write one name per line, each starting with '- '"
+                if isinstance(value, str)
+                else ""
+            )
+            self.error(
+                "authors", f"'authors' must be a list of names, got {_describe(value)}{hint}"
+            )
             return ()
         names: list[str] = []
         for position, name in enumerate(value):
             key = f"authors[{position}]"
             if not isinstance(name, str):
-                self.error(key, f"author {position + 1} must be a name (text), got {_describe(name)}")
+                self.error(
+                    key, f"author {position + 1} must be a name (text), got {_describe(name)}"
+                )
                 continue
+            warning = _bidi_warning(f"author {position + 1}", name)
+            if warning:
+                self.warn(key, warning)
             clean = _single_line(name)
             if not clean:
                 self.error(key, f"author {position + 1} is blank")
@@ -299,7 +384,11 @@ class _PaperChecker:
             if not isinstance(tag, str):
                 self.error(key, f"tag {position + 1} must be a tag slug, got {_describe(tag)}")
             elif tag not in self.vocabulary:
-                self.error(key, f"unknown tag '{tag}'{_did_you_mean(tag, self.vocabulary)}; tags are defined in papers/_tags.yaml")
+                self.error(
+                    key,
+                    f"unknown tag '{tag}'{_did_you_mean(tag, self.vocabulary)}; tags are defined "
+                    "in papers/_tags.yaml",
+                )
             elif tag in slugs:
                 self.error(key, f"tag '{tag}' is listed twice")
             else:
@@ -310,14 +399,23 @@ class _PaperChecker:
         if value is None:
             return None
         if isinstance(value, float | int) and not isinstance(value, bool):
-            self.error("arxiv", f"'arxiv' must be quoted text, e.g. arxiv: '{value}' (a bare number can lose trailing zeros)")
+            self.error(
+                "arxiv",
+                f"'arxiv' must be quoted text, e.g. arxiv: '{value}' (a bare number can lose "
+                "trailing zeros)",
+            )
             return None
         if not isinstance(value, str):
             self.error("arxiv", f"'arxiv' must be text, got {_describe(value)}")
             return None
-        identifier = _ARXIV_VERSION.sub("", value.strip().removeprefix("arXiv:").removeprefix("arxiv:"))
+        identifier = _ARXIV_VERSION.sub(
+            "", value.strip().removeprefix("arXiv:").removeprefix("arxiv:")
+        )
         if not (_ARXIV_NEW.match(identifier) or _ARXIV_OLD.match(identifier)):
-            self.error("arxiv", f"'arxiv' {value!r} is not an arXiv id like '2403.10717' or 'hep-th/9901001'")
+            self.error(
+                "arxiv",
+                f"'arxiv' {value!r} is not an arXiv id like '2403.10717' or 'hep-th/9901001'",
+            )
             return None
         return identifier
 
@@ -325,7 +423,10 @@ class _PaperChecker:
         if value is None:
             return None
         if not isinstance(value, str) or not _ARXIV_CATEGORY.match(value.strip()):
-            self.error("arxiv_category", f"'arxiv_category' must be an arXiv category like 'cs.LG', got {_describe(value)}")
+            self.error(
+                "arxiv_category",
+                f"'arxiv_category' must be an arXiv category like 'cs.LG', got {_describe(value)}",
+            )
             return None
         return value.strip()
 
@@ -335,7 +436,9 @@ class _PaperChecker:
         if not isinstance(value, str):
             self.error("doi", f"'doi' must be text, got {_describe(value)}")
             return None
-        doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", value.strip(), flags=re.IGNORECASE)
+        doi = re.sub(
+            r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", value.strip(), flags=re.IGNORECASE
+        )
         if not _DOI.match(doi):
             self.error("doi", f"'doi' {value!r} is not a DOI like '10.1145/3580305'")
             return None
@@ -345,13 +448,20 @@ class _PaperChecker:
         if value is None:
             return ()
         if not isinstance(value, dict):
-            self.error("links", f"'links' must be a mapping such as 'code: https://...', got {_describe(value)}")
+            self.error(
+                "links",
+                f"'links' must be a mapping such as 'code: https://...', got {_describe(value)}",
+            )
             return ()
         links: list[Link] = []
         for kind, url in value.items():
             key = f"links.{kind}"
             if kind not in LINK_KINDS:
-                self.error(key, f"unknown link kind '{kind}'{_did_you_mean(str(kind), LINK_KINDS)}; use one of {', '.join(LINK_KINDS)}")
+                self.error(
+                    key,
+                    f"unknown link kind '{kind}'{_did_you_mean(str(kind), LINK_KINDS)}; use one "
+                    f"of {', '.join(LINK_KINDS)}",
+                )
             elif not isinstance(url, str) or not _is_web_url(url.strip()):
                 self.error(key, f"link '{kind}' must be an http(s) URL, got {_describe(url)}")
             else:
@@ -375,13 +485,27 @@ def _is_web_url(url: str) -> bool:
 
 def _single_line(text: str) -> str:
     """Collapse all whitespace to single spaces and drop control characters."""
-    return " ".join(_CONTROL.sub("", unicodedata.normalize("NFC", text)).split())
+    return " ".join(_drop_controls(text).split())
 
 
 def _multi_line(text: str) -> str:
     """Keep paragraphs (Markdown needs them) but drop control characters and outer blank lines."""
-    lines = _CONTROL.sub("", unicodedata.normalize("NFC", text.replace("\r\n", "\n"))).split("\n")
+    lines = _drop_controls(text.replace("\r\n", "\n")).split("\n")
     return "\n".join(line.rstrip() for line in lines).strip("\n").strip()
+
+
+def _drop_controls(text: str) -> str:
+    """NFC-normalise and remove control and bidirectional control characters."""
+    return _BIDI_CONTROL.sub("", _CONTROL.sub("", unicodedata.normalize("NFC", text)))
+
+
+def _bidi_warning(what: str, text: object) -> str | None:
+    """Say which bidirectional controls `text` holds (they are removed), or None."""
+    found = sorted(set(_BIDI_CONTROL.findall(text))) if isinstance(text, str) else []
+    if not found:
+        return None
+    codes = ", ".join(f"U+{ord(character):04X}" for character in found)
+    return f"{what} holds invisible text-direction characters ({codes}); they are removed"
 
 
 def _describe(value: object) -> str:

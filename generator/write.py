@@ -3,11 +3,13 @@
 Invariant: a file is rewritten only when its bytes change (so `mkdocs serve --dirty` and
 make-style tools see real changes only), each write is atomic (temp file + rename), and
 files no page claims any more are removed. Nothing is written outside `out_dir`.
+`replace_pages` goes further for builds: the whole folder changes at once or not at all.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,7 +35,9 @@ def merge_pages(*sources: Mapping[PurePosixPath, PageContent]) -> dict[PurePosix
     for source in sources:
         for path, content in source.items():
             if path in merged:
-                raise OutputError(f"two pages would be written to {path}; rename the hand-written one")
+                raise OutputError(
+                    f"two pages would be written to {path}; rename the hand-written one"
+                )
             merged[path] = content
     return merged
 
@@ -59,9 +63,45 @@ def write_pages(pages: Mapping[PurePosixPath, PageContent], out_dir: Path) -> Wr
     return WriteReport(tuple(written), unchanged, tuple(deleted))
 
 
+def replace_pages(pages: Mapping[PurePosixPath, PageContent], out_dir: Path) -> WriteReport:
+    """Like `write_pages`, but prepare a complete new folder first, then swap it in.
+
+    The staging folder starts as hard links to the current files, so unchanged pages keep
+    their modification times and cost no copying; changed pages get new files (renamed
+    into place), which leaves the live folder's files untouched. A failure or a kill
+    before the swap leaves `out_dir` exactly as it was.
+    """
+    staging = out_dir.with_name(f"{out_dir.name}.new")
+    previous = out_dir.with_name(f"{out_dir.name}.old")
+    recover_interrupted_swap(out_dir)
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        if out_dir.is_dir():
+            shutil.copytree(out_dir, staging, copy_function=os.link, symlinks=True)
+        report = write_pages(pages, staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    shutil.rmtree(previous, ignore_errors=True)
+    if out_dir.exists():
+        out_dir.rename(previous)
+    staging.rename(out_dir)
+    shutil.rmtree(previous, ignore_errors=True)
+    return report
+
+
+def recover_interrupted_swap(out_dir: Path) -> None:
+    """Put back the last complete folder if a kill fell between the two renames of a swap."""
+    previous = out_dir.with_name(f"{out_dir.name}.old")
+    if not out_dir.exists() and previous.is_dir():
+        previous.rename(out_dir)
+
+
 def _write_atomically(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+    descriptor, temporary = tempfile.mkstemp(
+        dir=target.parent, prefix=".tmp-", suffix=target.suffix
+    )
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)

@@ -85,7 +85,9 @@ def copy_project(destination: Path) -> Path:
     return destination
 
 
-def run_cli(*arguments: str, root: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *arguments: str, root: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `python -m generator --root ROOT ...` in a subprocess, as a curator would."""
     return subprocess.run(
         [sys.executable, "-m", "generator", "--root", str(root), *arguments],
@@ -137,7 +139,9 @@ class _PrefixedHandler(http.server.SimpleHTTPRequestHandler):
 def serve_directory(directory: Path, prefix: str = "/") -> Iterator[str]:
     """Serve `directory` on 127.0.0.1 under `prefix`; yield the base URL (ending in `/`)."""
     handler = type("Handler", (_PrefixedHandler,), {"prefix": prefix})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(directory))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -151,13 +155,20 @@ def serve_directory(directory: Path, prefix: str = "/") -> Iterator[str]:
 def browser():  # type: ignore[no-untyped-def]
     """Headless Debian Chromium driven by Playwright; skips with a reason when not installed."""
     if not CHROMIUM.exists():
-        pytest.skip(f"browser test needs Chromium at {CHROMIUM} (apt-get install chromium; .ci/run installs it)")
+        pytest.skip(
+            f"browser test needs Chromium at {CHROMIUM} (apt-get install chromium; .ci/run installs it)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
         )
         yield browser
         browser.close()

@@ -32,10 +32,18 @@ def page(browser, site_url: str):  # type: ignore[no-untyped-def]
     page.on("pageerror", lambda error: page.errors.append(str(error)))
 
     def record(request) -> None:  # type: ignore[no-untyped-def]
-        if urlsplit(request.url).hostname not in ("127.0.0.1", None) and not request.url.startswith("data:"):
+        if urlsplit(request.url).hostname not in ("127.0.0.1", None) and not request.url.startswith(
+            "data:"
+        ):
             page.foreign_requests.append(request.url)
 
     page.on("request", record)
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400 and page.errors.append(f"{response.status} {response.url}")
+        ),
+    )
     yield page
     assert page.errors == [], "console errors"
     assert page.foreign_requests == [], "requests left 127.0.0.1"
@@ -70,6 +78,11 @@ def test_paper_page_shows_its_parts_and_renders_math(page, site_url: str) -> Non
     assert page.locator("h1.pa-paper-title").inner_text().startswith("ScaleBiO")
     assert page.locator(".pa-abstract math").count() == 2
     assert page.locator(".pa-abstract math").first.bounding_box()["width"] > 0  # type: ignore[index]
-    assert page.locator("a.md-button", has_text="arXiv").get_attribute("href") == "https://arxiv.org/abs/2406.19976"
+    assert (
+        page.locator("a.md-button", has_text="arXiv").get_attribute("href")
+        == "https://arxiv.org/abs/2406.19976"
+    )
     assert page.locator("code", has_text="@inproceedings{pan2024scalebio").count() == 1
-    page.locator("pre button[data-md-type=copy]").first.wait_for(timeout=5_000)  # Material's copy button
+    page.locator("pre button[data-md-type=copy]").first.wait_for(
+        timeout=5_000
+    )  # Material's copy button

@@ -19,7 +19,14 @@ def parse(text: str | bytes) -> RawDocument | Problem:
 def test_records_the_line_of_every_key_and_list_item() -> None:
     document = parse("title: T\nauthors:\n- A\n- B\nlinks:\n  code: https://x.org\n")
     assert isinstance(document, RawDocument)
-    assert document.lines == {"title": 1, "authors": 2, "authors[0]": 3, "authors[1]": 4, "links": 5, "links.code": 6}
+    assert document.lines == {
+        "title": 1,
+        "authors": 2,
+        "authors[0]": 3,
+        "authors[1]": 4,
+        "links": 5,
+        "links.code": 6,
+    }
 
 
 def test_dates_stay_text_so_validation_can_judge_them() -> None:
@@ -34,10 +41,33 @@ def test_dates_stay_text_so_validation_can_judge_them() -> None:
         ("title: [unclosed\n", "papers/x.yaml:2: YAML syntax error"),
         ("title: T\n\tauthors: []\n", "papers/x.yaml:2: YAML syntax error"),
         ("title: A\ntitle: B\n", "papers/x.yaml:2: duplicate key 'title'; keep one"),
-        ("", "papers/x.yaml: file is empty"),
+        ("", "papers/x.yaml:1: file is empty"),
         ("a: &x [1]\nb: *x\n", "papers/x.yaml:2: YAML anchors and aliases are not supported"),
-        ("title: !!python/object:os.system ls\n", "papers/x.yaml:1: YAML syntax error: could not determine a constructor for the tag"),
-        ("---\ntitle: a\n---\ntitle: b\n", "papers/x.yaml:3: YAML syntax error: expected a single document in the stream but found another document"),
+        (
+            "title: !!python/object:os.system ls\n",
+            "papers/x.yaml:1: YAML tag '!!python/object:os.system' is not allowed",
+        ),
+        ("!custom key: 1\n", "papers/x.yaml:1: YAML tag '!custom' is not allowed"),
+        (
+            "title: ok\n\nabstract: a\x1b[1mb\n",
+            "papers/x.yaml:3: holds an invisible control character (U+001B) that YAML does not allow; delete it",
+        ),
+        (
+            "title: [unclosed\nauthors: []\n",
+            "papers/x.yaml:2: YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence that starts on line 1)",
+        ),
+        (
+            "title: BERT: Pre-training\n",
+            "papers/x.yaml:1: YAML syntax error: mapping values are not allowed in this context; put a value that contains ': ' in quotes",
+        ),
+        (
+            "authors:\n\t- A\n",
+            "papers/x.yaml:2: YAML syntax error: found a tab character; YAML indents with spaces only",
+        ),
+        (
+            "---\ntitle: a\n---\ntitle: b\n",
+            "papers/x.yaml:3: YAML syntax error: expected a single document in the stream but found another document",
+        ),
     ],
 )
 def test_refuses_broken_yaml_with_file_and_line(content: str, expected: str) -> None:
@@ -66,13 +96,19 @@ def test_refuses_files_over_the_size_limit() -> None:
 
 def test_billion_laughs_is_refused_without_expanding() -> None:
     lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
-    lines += [f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]" for i in range(8)]
+    lines += [
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]"
+        for i in range(8)
+    ]
     problem = parse("\n".join(lines) + "\n")
     assert isinstance(problem, Problem)
     assert "anchors and aliases are not supported" in problem.message
+    assert problem.line == 2  # the first `*a`, not the `&a` it refers to
 
 
-def test_load_paper_files_skips_the_vocabulary_and_reports_yml_and_outside_links(tmp_path: Path) -> None:
+def test_load_paper_files_skips_the_vocabulary_and_reports_yml_and_outside_links(
+    tmp_path: Path,
+) -> None:
     papers = tmp_path / "papers"
     papers.mkdir()
     (papers / "_tags.yaml").write_text("x: {}\n")
@@ -84,6 +120,6 @@ def test_load_paper_files_skips_the_vocabulary_and_reports_yml_and_outside_links
     documents, problems = load_paper_files(papers, tmp_path)
     assert [d.path for d in documents] == [PurePosixPath("papers/good.yaml")]
     assert [str(p) for p in problems] == [
-        "papers/link.yaml: is a link to a file outside papers/; copy the file in instead",
-        "papers/wrong-suffix.yml: paper files end in .yaml; rename it to wrong-suffix.yaml",
+        "papers/link.yaml:1: is a link to a file outside papers/; copy the file in instead",
+        "papers/wrong-suffix.yml:1: paper files end in .yaml; rename it to wrong-suffix.yaml",
     ]

@@ -39,7 +39,11 @@ def messages(text: str, name: str = "paper") -> list[str]:
 
 
 def test_a_valid_file_becomes_a_normalised_paper() -> None:
-    paper, problems = validate_paper(document(VALID + "arxiv: '2403.10717v2'\ndoi: https://doi.org/10.1000/ABC\n"), VOCABULARY, TODAY)
+    paper, problems = validate_paper(
+        document(VALID + "arxiv: '2403.10717v2'\ndoi: https://doi.org/10.1000/ABC\n"),
+        VOCABULARY,
+        TODAY,
+    )
     assert problems == []
     assert paper == Paper(
         id="paper",
@@ -58,24 +62,71 @@ def test_links_are_kept_in_a_fixed_order() -> None:
     text = VALID + "links:\n  code: https://github.com/x/y\n  pdf: http://x.org/p.pdf\n"
     paper, _ = validate_paper(document(text), VOCABULARY, TODAY)
     assert isinstance(paper, Paper)
-    assert paper.links == (Link("pdf", "http://x.org/p.pdf"), Link("code", "https://github.com/x/y"))
+    assert paper.links == (
+        Link("pdf", "http://x.org/p.pdf"),
+        Link("code", "https://github.com/x/y"),
+    )
 
 
 @pytest.mark.parametrize(
     ("replace", "by", "expected"),
     [
-        ("title: '  A   Valid Paper '\n", "", "papers/paper.yaml:1: missing required field 'title'"),
-        ("title: '  A   Valid Paper '", "title: ''", "papers/paper.yaml:1: 'title' must not be empty"),
-        ("authors:\n- Ada Lovelace\n- ' Alan  Turing'", "authors: Ada Lovelace", "papers/paper.yaml:2: 'authors' must be a list of names, got 'Ada Lovelace' (text); write one name per line, each starting with '- '"),
+        (
+            "title: '  A   Valid Paper '\n",
+            "",
+            "papers/paper.yaml:1: missing required field 'title'",
+        ),
+        (
+            "title: '  A   Valid Paper '",
+            "title: ''",
+            "papers/paper.yaml:1: 'title' must not be empty",
+        ),
+        (
+            "authors:\n- Ada Lovelace\n- ' Alan  Turing'",
+            "authors: Ada Lovelace",
+            "papers/paper.yaml:2: 'authors' must be a list of names, got 'Ada Lovelace' (text); write one name per line, each starting with '- '",
+        ),
         ("- ' Alan  Turing'", "- '   '", "papers/paper.yaml:4: author 2 is blank"),
-        ("- ' Alan  Turing'", "- Ada Lovelace", "papers/paper.yaml:4: author 'Ada Lovelace' is listed twice"),
-        ("date: 2024-03-15", "date: 2024-02-30", "papers/paper.yaml:5: 'date' 2024-02-30 is not a real date"),
-        ("date: 2024-03-15", "date: March 2024", "papers/paper.yaml:5: 'date' must be a date written YYYY-MM-DD, got 'March 2024' (text)"),
-        ("date: 2024-03-15", "date: 1850-01-01", "papers/paper.yaml:5: 'date' 1850-01-01 is before 1900; check the year"),
-        ("date: 2024-03-15", "date: 2031-01-01", "papers/paper.yaml:5: 'date' 2031-01-01 is in the future"),
-        ("tags:\n- data-selection", "tags: data-selection", "papers/paper.yaml:7: 'tags' must be a list of tag slugs, got 'data-selection' (text)"),
-        ("- data-selection", "- data-selecton", "papers/paper.yaml:8: unknown tag 'data-selecton'; did you mean 'data-selection'?; tags are defined in papers/_tags.yaml"),
-        ("tags:\n- data-selection", "tags: []", "papers/paper.yaml:1: missing required field 'tags'"),
+        (
+            "- ' Alan  Turing'",
+            "- Ada Lovelace",
+            "papers/paper.yaml:4: author 'Ada Lovelace' is listed twice",
+        ),
+        (
+            "date: 2024-03-15",
+            "date: 2024-02-30",
+            "papers/paper.yaml:5: 'date' 2024-02-30 is not a real date",
+        ),
+        (
+            "date: 2024-03-15",
+            "date: March 2024",
+            "papers/paper.yaml:5: 'date' must be a date written YYYY-MM-DD, got 'March 2024' (text)",
+        ),
+        (
+            "date: 2024-03-15",
+            "date: 1850-01-01",
+            "papers/paper.yaml:5: 'date' 1850-01-01 is before 1900; check the year",
+        ),
+        (
+            "date: 2024-03-15",
+            "date: 2031-01-01",
+            "papers/paper.yaml:5: 'date' 2031-01-01 is in the future",
+        ),
+        (
+            "tags:\n- data-selection",
+            "tags: data-selection",
+            "papers/paper.yaml:7: 'tags' must be a list of tag slugs, got 'data-selection' (text)",
+        ),
+        (
+            "- data-selection",
+            "- data-selecton",
+            "papers/paper.yaml:8: unknown tag 'data-selecton'; did you mean 'data-selection'?; tags are defined in papers/_tags.yaml",
+        ),
+        (
+            "tags:\n- data-selection",
+            "tags: []",
+            "papers/paper.yaml:1: missing required field 'tags'",
+        ),
     ],
 )
 def test_field_errors_name_file_line_and_what_to_do(replace: str, by: str, expected: str) -> None:
@@ -86,17 +137,50 @@ def test_field_errors_name_file_line_and_what_to_do(replace: str, by: str, expec
 @pytest.mark.parametrize(
     ("extra", "expected"),
     [
-        ("upvotes: many\n", "papers/paper.yaml:9: 'upvotes' must be a whole number ≥ 0, got 'many' (text)"),
-        ("upvotes: -3\n", "papers/paper.yaml:9: 'upvotes' must be a whole number ≥ 0, got -3 (a number)"),
-        ("arxiv: 2403.10710\n", "papers/paper.yaml:9: 'arxiv' must be quoted text, e.g. arxiv: '2403.1071' (a bare number can lose trailing zeros)"),
-        ("arxiv: 'abc'\n", "papers/paper.yaml:9: 'arxiv' 'abc' is not an arXiv id like '2403.10717' or 'hep-th/9901001'"),
-        ("doi: 'not a doi'\n", "papers/paper.yaml:9: 'doi' 'not a doi' is not a DOI like '10.1145/3580305'"),
-        ("links:\n  code: javascript:alert(1)\n", "papers/paper.yaml:10: link 'code' must be an http(s) URL, got 'javascript:alert(1)' (text)"),
-        ("links:\n  pdf: data:text/html,hi\n", "papers/paper.yaml:10: link 'pdf' must be an http(s) URL, got 'data:text/html,hi' (text)"),
-        ("links:\n  pdf: file:///etc/passwd\n", "papers/paper.yaml:10: link 'pdf' must be an http(s) URL, got 'file:///etc/passwd' (text)"),
-        ("links:\n  cod: https://x.org\n", "papers/paper.yaml:10: unknown link kind 'cod'; did you mean 'code'?; use one of pdf, code, project, data, video, slides, blog, demo, model"),
-        ("status: draft\n", "papers/paper.yaml:9: 'status' must be 'published' or 'inbox', got 'draft' (text)"),
-        ("venu: ICLR\n", "papers/paper.yaml:9: warning: unknown key 'venu' is ignored; did you mean 'venue'?"),
+        (
+            "upvotes: many\n",
+            "papers/paper.yaml:9: 'upvotes' must be a whole number ≥ 0, got 'many' (text)",
+        ),
+        (
+            "upvotes: -3\n",
+            "papers/paper.yaml:9: 'upvotes' must be a whole number ≥ 0, got -3 (a number)",
+        ),
+        (
+            "arxiv: 2403.10710\n",
+            "papers/paper.yaml:9: 'arxiv' must be quoted text, e.g. arxiv: '2403.1071' (a bare number can lose trailing zeros)",
+        ),
+        (
+            "arxiv: 'abc'\n",
+            "papers/paper.yaml:9: 'arxiv' 'abc' is not an arXiv id like '2403.10717' or 'hep-th/9901001'",
+        ),
+        (
+            "doi: 'not a doi'\n",
+            "papers/paper.yaml:9: 'doi' 'not a doi' is not a DOI like '10.1145/3580305'",
+        ),
+        (
+            "links:\n  code: javascript:alert(1)\n",
+            "papers/paper.yaml:10: link 'code' must be an http(s) URL, got 'javascript:alert(1)' (text)",
+        ),
+        (
+            "links:\n  pdf: data:text/html,hi\n",
+            "papers/paper.yaml:10: link 'pdf' must be an http(s) URL, got 'data:text/html,hi' (text)",
+        ),
+        (
+            "links:\n  pdf: file:///etc/passwd\n",
+            "papers/paper.yaml:10: link 'pdf' must be an http(s) URL, got 'file:///etc/passwd' (text)",
+        ),
+        (
+            "links:\n  cod: https://x.org\n",
+            "papers/paper.yaml:10: unknown link kind 'cod'; did you mean 'code'?; use one of pdf, code, project, data, video, slides, blog, demo, model",
+        ),
+        (
+            "status: draft\n",
+            "papers/paper.yaml:9: 'status' must be 'published' or 'inbox', got 'draft' (text)",
+        ),
+        (
+            "venu: ICLR\n",
+            "papers/paper.yaml:9: warning: unknown key 'venu' is ignored; did you mean 'venue'?",
+        ),
     ],
 )
 def test_optional_field_errors(extra: str, expected: str) -> None:
@@ -114,26 +198,44 @@ def test_every_problem_of_a_file_is_reported_at_once() -> None:
     ]
 
 
-@pytest.mark.parametrize(("data", "kind"), [("- a\n- b\n", "a list"), ("just text\n", "a str")])
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [("- a\n- b\n", "a list"), ("just text\n", "'just text' (text)"), ("42\n", "42 (a number)")],
+)
 def test_the_top_level_must_be_a_mapping(data: str, kind: str) -> None:
-    assert messages(data) == [f"papers/paper.yaml:1: must be a mapping of fields such as 'title:', got {kind}"]
+    assert messages(data) == [
+        f"papers/paper.yaml:1: must be a mapping of fields such as 'title:', got {kind}"
+    ]
 
 
 def test_file_names_must_be_slugs() -> None:
-    assert "papers/My Paper.yaml:1: file name must be a slug (lower-case letters, digits, hyphens); rename it to my-paper.yaml" in messages(VALID, "My Paper")
+    assert (
+        "papers/My Paper.yaml:1: file name must be a slug (lower-case letters, digits, hyphens); rename it to my-paper.yaml"
+        in messages(VALID, "My Paper")
+    )
 
 
 def test_missing_abstract_is_a_warning_only() -> None:
-    paper, problems = validate_paper(document(VALID.replace("abstract: We select data.\n", "")), VOCABULARY, TODAY)
+    paper, problems = validate_paper(
+        document(VALID.replace("abstract: We select data.\n", "")), VOCABULARY, TODAY
+    )
     assert isinstance(paper, Paper) and paper.abstract is None
-    assert [(p.severity, p.message) for p in problems] == [(Severity.WARNING, "no abstract yet; the page will say so")]
+    assert [(p.severity, p.message) for p in problems] == [
+        (Severity.WARNING, "no abstract yet; the page will say so")
+    ]
 
 
 def test_inbox_files_may_lack_authors_tags_and_date_but_not_be_wrong() -> None:
-    item, problems = validate_paper(document("title: Later\nstatus: inbox\ntags: []\nabstract: x\n"), VOCABULARY, TODAY)
-    assert item == InboxItem("paper", "Later", ("authors", "date", "tags"), PurePosixPath("papers/paper.yaml"))
+    item, problems = validate_paper(
+        document("title: Later\nstatus: inbox\ntags: []\nabstract: x\n"), VOCABULARY, TODAY
+    )
+    assert item == InboxItem(
+        "paper", "Later", ("authors", "date", "tags"), PurePosixPath("papers/paper.yaml")
+    )
     assert problems == []
-    _, problems = validate_paper(document("title: Later\nstatus: inbox\nupvotes: -1\n"), VOCABULARY, TODAY)
+    _, problems = validate_paper(
+        document("title: Later\nstatus: inbox\nupvotes: -1\n"), VOCABULARY, TODAY
+    )
     assert any("'upvotes' must be a whole number" in p.message for p in problems)
 
 
@@ -142,6 +244,48 @@ def test_archive_level_duplicates_name_both_files() -> None:
     second, _ = validate_paper(document(VALID + "arxiv: '2403.10717v3'\n", "b"), VOCABULARY, TODAY)
     assert [str(p) for p in validate_archive([second, first])] == [  # type: ignore[list-item]
         "papers/b.yaml:9: 'arxiv' 2403.10717 is already in papers/a.yaml; keep one of the two files"
+    ]
+
+
+def test_archive_duplicates_are_found_when_papers_come_as_a_generator() -> None:
+    """`build.load_archive` passes a generator: the DOI pass must not find it used up."""
+    first, _ = validate_paper(document(VALID + "doi: 10.1000/ABC\n", "a"), VOCABULARY, TODAY)
+    second, _ = validate_paper(
+        document(VALID + "doi: https://doi.org/10.1000/abc\n", "b"), VOCABULARY, TODAY
+    )
+    assert [str(p) for p in validate_archive(p for p in (first, second))] == [  # type: ignore[misc]
+        "papers/b.yaml:9: 'doi' 10.1000/abc is already in papers/a.yaml; keep one of the two files"
+    ]
+
+
+def test_text_direction_controls_are_removed_with_a_warning() -> None:
+    text = VALID.replace("'  A   Valid Paper '", '"A \\u202eValid\\u202c Paper"').replace(
+        "- Ada Lovelace", '- "Ada \\u2066Lovelace\\u2069"'
+    )
+    paper, problems = validate_paper(document(text), VOCABULARY, TODAY)
+    assert isinstance(paper, Paper)
+    assert (paper.title, paper.authors[0]) == ("A Valid Paper", "Ada Lovelace")
+    assert [str(p) for p in problems] == [
+        "papers/paper.yaml:1: warning: 'title' holds invisible text-direction characters (U+202C, U+202E); they are removed",
+        "papers/paper.yaml:3: warning: author 1 holds invisible text-direction characters (U+2066, U+2069); they are removed",
+    ]
+
+
+def test_slugs_with_a_trailing_newline_are_refused() -> None:
+    assert (
+        "papers/paper\n.yaml:1: file name must be a slug (lower-case letters, digits, hyphens); rename it to paper.yaml"
+        in messages(VALID, "paper\n")
+    )
+    parsed = RawDocument(
+        PurePosixPath("papers/_tags.yaml"),
+        {"llm\n": {"title": "T", "description": "D."}, "!!!": {"title": "T", "description": "D."}},
+        {"llm\n": 1, "!!!": 3},
+    )
+    tags, problems = validate_vocabulary(parsed)
+    assert tags == ()
+    assert [str(p) for p in problems] == [
+        "papers/_tags.yaml:1: tag 'llm\\n' must be a slug (lower-case letters, digits, hyphens); try 'llm'",
+        "papers/_tags.yaml:3: tag '!!!' must be a slug (lower-case letters, digits, hyphens)",
     ]
 
 

@@ -1,0 +1,134 @@
+"""The injection corpus in headless Chromium: every generated page is loaded and no payload runs.
+
+Each payload in tests/hostile/injection/ sets `window.__pwned` if it ever runs as script.
+A real browser is the judge of what parses as markup (a `</script>` inside JSON-LD, a quote
+closing an attribute), which no string check on the HTML can settle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import serve_directory
+from tests.test_hostile import SITE_NAME, build_injection_site, injection_cases, shown
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+# Run in each page: everything a payload could have left behind.
+INSPECT_PAGE = """() => {
+  const attributes = [...document.querySelectorAll("*")].flatMap((element) =>
+    [...element.attributes].map((attribute) => [element, attribute]));
+  // As the browser resolves it, so `JaVaScRiPt:` and `java\\tscript:` count too.
+  const protocol = (value) => {
+    try { return new URL(value, location.href).protocol; } catch (error) { return ""; }
+  };
+  const jsonld = [...document.querySelectorAll('script[type="application/ld+json"]')];
+  return {
+    pwned: typeof window.__pwned === "undefined" ? null : String(window.__pwned),
+    handlers: attributes.filter(([, a]) => /^on/i.test(a.name))
+      .map(([e, a]) => `${e.tagName} ${a.name}=${a.value}`),
+    scriptUrls: attributes
+      .filter(([, a]) => /^(href|src|action|formaction|xlink:href)$/i.test(a.name))
+      .filter(([, a]) => ["javascript:", "vbscript:", "data:"].includes(protocol(a.value)))
+      .map(([e, a]) => `${e.tagName} ${a.name}=${a.value}`),
+    jsonldErrors: jsonld.flatMap((script) => {
+      try { JSON.parse(script.textContent); return []; } catch (error) { return [String(error)]; }
+    }),
+    jsonldCount: jsonld.length,
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def injection_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_injection_site(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def site_url(injection_root: Path) -> Iterator[str]:
+    with serve_directory(injection_root / "site") as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser):  # type: ignore[no-untyped-def]
+    """A fresh page that records script errors and dialogs (an `alert` would be a payload)."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.incidents = []  # type: ignore[attr-defined]
+    page.on("pageerror", lambda error: page.incidents.append(f"page error: {error}"))
+    page.on("dialog", lambda dialog: page.incidents.append(f"dialog: {dialog.message}"))
+    yield page
+    context.close()
+
+
+def test_no_payload_runs_on_any_generated_page(page, site_url: str, injection_root: Path) -> None:  # type: ignore[no-untyped-def]
+    site = injection_root / "site"
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    stems = list(injection_cases())
+    assert {f"papers/{stem}/index.html" for stem in stems} <= set(pages)
+    assert {f"tags/{stem}/index.html" for stem in stems} <= set(pages)  # one tag per case
+    problems: dict[str, object] = {}
+    for relative in pages:
+        page.goto(site_url + relative.removesuffix("index.html"), wait_until="load")
+        found = page.evaluate(INSPECT_PAGE)
+        if relative.startswith("papers/"):
+            assert found["jsonldCount"] == 1, relative
+        found.pop("jsonldCount")
+        if any(found.values()):
+            problems[relative] = found
+    assert problems == {}
+    assert page.incidents == []
+
+
+@pytest.mark.parametrize("stem", list(injection_cases()))
+def test_the_browser_reads_head_metadata_as_the_literal_text(
+    page, site_url: str, stem: str
+) -> None:  # type: ignore[no-untyped-def]
+    fields = injection_cases()[stem]
+    title, authors = shown(fields["title"]), [shown(a) for a in fields["authors"]]
+    page.goto(f"{site_url}papers/{stem}/", wait_until="load")
+    head = page.evaluate(
+        """() => ({
+          title: document.title,
+          citationTitle: document.querySelector('meta[name="citation_title"]').content,
+          ogTitle: document.querySelector('meta[property="og:title"]').content,
+          authors: [...document.querySelectorAll('meta[name="citation_author"]')].map((m) => m.content),
+          article: JSON.parse(document.querySelector('script[type="application/ld+json"]').textContent),
+          heading: document.querySelector("h1.pa-paper-title").innerText,
+        })"""
+    )
+    assert head["title"] == f"{title} - {SITE_NAME}"
+    assert head["citationTitle"] == head["ogTitle"] == head["heading"] == title
+    assert head["authors"] == authors
+    assert head["article"]["name"] == title
+    assert [a["name"] for a in head["article"]["author"]] == authors
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+
+
+def test_search_results_show_payloads_as_text(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site_url)
+    page.keyboard.press("/")
+    page.locator(".md-search__input").fill("pwned")
+    results = page.locator(".md-search-result__link")
+    results.first.wait_for(timeout=10_000)
+    texts = [results.nth(i).inner_text() for i in range(results.count())]
+    assert any("<script>window.__pwned=1</script>" in text for text in texts), texts
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.incidents == []
+
+
+def test_instant_navigation_to_a_hostile_page_runs_nothing(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    """Material swaps pages in without a reload; the swapped-in page must stay inert too."""
+    page.goto(site_url)
+    page.locator("a.pa-item__title", has_text="</script><script>").first.click()
+    page.wait_for_url("**/papers/script-close/")
+    page.locator("h1.pa-paper-title").wait_for()
+    assert page.locator("h1.pa-paper-title").inner_text() == (
+        "</script><script>window.__pwned=4</script>"
+    )
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.incidents == []

@@ -1,0 +1,82 @@
+"""`paper-archive serve`: saved edits, new and deleted files reach the preview; a broken
+file is reported in the terminal while the preview keeps serving the last good pages.
+
+Latency is measured by `make bench`, not asserted here: these waits are generous."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import VALID_PAPER, copy_project
+
+pytestmark = pytest.mark.slow
+PAPER = "scalebio-scalable-bilevel-optimization-for-llm-data"
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0, ""
+
+
+def wait_for(condition, timeout: float = 30.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.25)
+    return False
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
+    root = copy_project(tmp_path / "archive")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path / "serve.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "generator", "--root", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}/"
+        try:
+            assert wait_for(lambda: fetch(base)[0] == 200, timeout=60), log.read_text()
+            yield root, base, log
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def test_edits_new_files_deletions_and_errors_reach_the_preview(preview: tuple[Path, str, Path]) -> None:
+    root, base, log = preview
+    paper_file = root / "papers" / f"{PAPER}.yaml"
+    paper_file.write_text(paper_file.read_text().replace("title: 'ScaleBiO: ", "title: 'ScaleBiO, edited: "))
+    assert wait_for(lambda: "ScaleBiO, edited:" in fetch(f"{base}papers/{PAPER}/")[1]), log.read_text()
+
+    (root / "papers" / "a-new-paper.yaml").write_text(VALID_PAPER.replace("data-selection", "data-mixture"))
+    assert wait_for(lambda: "A Valid Paper" in fetch(f"{base}papers/a-new-paper/")[1]), log.read_text()
+
+    (root / "papers" / "a-new-paper.yaml").unlink()
+    assert wait_for(lambda: fetch(f"{base}papers/a-new-paper/")[0] == 404), log.read_text()
+
+    paper_file.write_text(paper_file.read_text().replace("date: 2024-06-28", "date: 2024-02-30"))
+    assert wait_for(lambda: f"papers/{PAPER}.yaml:" in log.read_text() and "is not a real date" in log.read_text())
+    assert "Traceback" not in log.read_text()
+    status, page = fetch(f"{base}papers/{PAPER}/")
+    assert status == 200 and "ScaleBiO, edited:" in page, "the last good page stays up"
