@@ -7,57 +7,18 @@ Library code raises typed exceptions (`PaperArchiveError`); each is turned here 
 from __future__ import annotations
 
 import datetime
-import functools
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
 from generator import build as pipeline
 from generator.curate import inbox, new, stats, tags
-from generator.errors import ArchiveError, PaperArchiveError
 from generator.importing import add, import_group, import_listing_file
 from generator.links import links
 from generator.load import display_path
-from generator.model import Problem, Severity
-
-
-def _reporting_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn library errors into readable messages and exit status 1."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        context = click.get_current_context()
-        try:
-            return command(*args, **kwargs)
-        except ArchiveError as error:
-            if context.obj["debug"]:
-                raise
-            _print_problems(error.problems)
-            errors = sum(problem.severity is Severity.ERROR for problem in error.problems)
-            warnings = len(error.problems) - errors
-            counted = [f"{errors} error(s)"] if errors else []
-            if error.strict and warnings:
-                counted.append(f"{warnings} warning(s) in strict mode")
-            raise click.ClickException(f"{' and '.join(counted)}; nothing was written") from None
-        except PaperArchiveError as error:
-            if context.obj["debug"]:
-                raise
-            raise click.ClickException(str(error)) from None
-
-    return wrapper
-
-
-def _print_problems(problems: list[Problem]) -> None:
-    for problem in problems:
-        click.echo(str(problem), err=True)
-
-
-def _project() -> pipeline.Project:
-    return pipeline.load_project(click.get_current_context().obj["root"])
+from generator.reporting import current_project, print_problems, reporting_errors
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -78,12 +39,12 @@ def main(context: click.Context, root: Path, debug: bool) -> None:
 
 @main.command()
 @click.option("--strict", is_flag=True, help="Fail on warnings too (as CI does).")
-@_reporting_errors
+@reporting_errors
 def check(strict: bool) -> None:
     """Validate every paper file and the tag vocabulary; write nothing."""
     started = time.perf_counter()
-    archive, warnings = pipeline.load_archive(_project(), strict=strict)
-    _print_problems(warnings)
+    archive, warnings = pipeline.load_archive(current_project(), strict=strict)
+    print_problems(warnings)
     click.echo(
         f"Checked {len(archive.papers)} papers and {len(archive.tags)} tags"
         f" ({len(archive.inbox)} in the inbox) in {time.perf_counter() - started:.2f} s: no errors"
@@ -92,11 +53,11 @@ def check(strict: bool) -> None:
 
 @main.command()
 @click.option("--strict", is_flag=True, help="Fail on warnings too (as CI does).")
-@_reporting_errors
+@reporting_errors
 def generate(strict: bool) -> None:
     """Validate, then write the site's Markdown pages into the generated folder."""
-    result = pipeline.generate(_project(), strict=strict)
-    _print_problems(result.warnings)
+    result = pipeline.generate(current_project(), strict=strict)
+    print_problems(result.warnings)
     report = result.report
     click.echo(
         f"Generated {result.page_count} pages for {len(result.archive.papers)} papers"
@@ -107,12 +68,12 @@ def generate(strict: bool) -> None:
 
 @main.command()
 @click.option("--strict/--no-strict", default=True, show_default=True, help="Fail on any warning.")
-@_reporting_errors
+@reporting_errors
 def build(strict: bool) -> None:
     """Generate the pages, then build the site with MkDocs into site/ (swapped in whole)."""
-    project = _project()
+    project = current_project()
     result = pipeline.generate(project, strict=strict)
-    _print_problems(result.warnings)
+    print_problems(result.warnings)
     seconds = pipeline.build_site(project, pipeline.build_date(result.archive), strict=strict)
     click.echo(
         f"Built {len(result.archive.papers)} papers, {len(result.archive.tags)} tag pages,"
@@ -138,7 +99,7 @@ def build(strict: bool) -> None:
     help="Date the papers joined the archive (default: today).",
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be created; write nothing.")
-@_reporting_errors
+@reporting_errors
 def import_listing(
     listing: Path, year: int, added: datetime.datetime | None, dry_run: bool
 ) -> None:
@@ -150,12 +111,12 @@ def import_listing(
 @click.option(
     "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on."
 )
-@_reporting_errors
+@reporting_errors
 def serve(dev_addr: str) -> None:
     """Preview the site live: saving a paper file regenerates its pages and reloads the browser."""
     from generator.serve import serve_forever
 
-    serve_forever(_project(), dev_addr)
+    serve_forever(current_project(), dev_addr)
 
 
 main.add_command(links)

@@ -9,52 +9,21 @@ Library errors arrive as `PaperArchiveError` and leave here as `Error: ...` with
 from __future__ import annotations
 
 import datetime
-import functools
 from collections import Counter
-from collections.abc import Callable
-from typing import Any
 
 import click
 
 from generator import build as pipeline
-from generator.errors import ArchiveError, PaperArchiveError, PaperRejected
+from generator.errors import ArchiveError, PaperRejected
 from generator.importers.candidate import Batch, Candidate, arxiv_id
 from generator.importers.intake import KnownPapers, plan_import, write_plan
 from generator.load import load_paper_files, load_vocabulary_file
 from generator.model import InboxItem, Problem, Severity, Tag
+from generator.reporting import current_project, reporting_errors
 from generator.tagging import insert_tags, suggest_tags, untagged
 from generator.validate import validate_paper, validate_vocabulary
 
 DRY_RUN = click.option("--dry-run", is_flag=True, help="Show what would be created; write nothing.")
-
-
-def reporting_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn library errors into `Error: ...` and exit status 1 (`--debug` shows the traceback)."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except ArchiveError as error:
-            if click.get_current_context().obj["debug"]:
-                raise
-            for problem in error.problems:
-                click.echo(str(problem), err=True)
-            errors = sum(problem.severity is Severity.ERROR for problem in error.problems)
-            raise click.ClickException(
-                f"{errors} error(s) in the archive; fix them first"
-            ) from None
-        except PaperArchiveError as error:
-            if click.get_current_context().obj["debug"]:
-                raise
-            raise click.ClickException(str(error)) from None
-
-    return wrapper
-
-
-def current_project() -> pipeline.Project:
-    """The archive named by the group's `--root` option."""
-    return pipeline.load_project(click.get_current_context().obj["root"])
 
 
 @click.command()

@@ -16,7 +16,7 @@ from typing import TypeVar
 import click
 from tqdm import tqdm
 
-from generator.curate import DRY_RUN, current_project, reporting_errors
+from generator.curate import DRY_RUN
 from generator.errors import PaperRejected
 from generator.importers.arxiv import (
     ArxivClient,
@@ -28,6 +28,7 @@ from generator.importers.bibtex import parse_bibtex
 from generator.importers.candidate import Batch
 from generator.importers.hf import listing_batch, parse_hf_papers
 from generator.importers.intake import Duplicate, ImportPlan, KnownPapers, plan_import, write_plan
+from generator.reporting import current_project, reporting_errors
 
 PROGRESS_THRESHOLD = 20
 """Batches smaller than this finish before a progress bar would be read."""

@@ -29,6 +29,7 @@ from generator.importers.candidate import (
     arxiv_id,
     arxiv_id_in,
     single_line,
+    split_results,
 )
 from generator.model import Link
 
@@ -75,11 +76,10 @@ def parse_feed(content: bytes | str, name: str) -> Batch:
             f"{name}: expected an Atom <feed>, found <{root.tag.split('}')[-1]}>"
         )
     entries = root.findall(f"{_ATOM}entry")
-    candidates: list[Candidate] = []
-    skipped: list[Skipped] = []
-    for position, entry in enumerate(entries, 1):
-        result = _entry_candidate(entry, f"{name} entry {position}")
-        (candidates if isinstance(result, Candidate) else skipped).append(result)  # type: ignore[arg-type]
+    candidates, skipped = split_results(
+        _entry_candidate(entry, f"{name} entry {position}")
+        for position, entry in enumerate(entries, 1)
+    )
     return Batch(len(entries), tuple(candidates), tuple(skipped))
 
 

@@ -36,6 +36,7 @@ from generator.importers.candidate import (
     bare_doi,
     paragraphs,
     single_line,
+    split_results,
 )
 from generator.model import Link
 
@@ -137,11 +138,9 @@ def parse_bibtex(text: str, name: str) -> Batch:
         ],
     )
     by_key = {entry.key.lower(): entry for entry in library.entries}
-    candidates: list[Candidate] = []
-    skipped: list[Skipped] = []
-    for entry in library.entries:
-        result = _entry_candidate(entry, by_key, name)
-        (candidates if isinstance(result, Candidate) else skipped).append(result)  # type: ignore[arg-type]
+    candidates, skipped = split_results(
+        _entry_candidate(entry, by_key, name) for entry in library.entries
+    )
     failed = [
         skip for skip in (_failed_entry(block, name) for block in library.failed_blocks) if skip
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from generator.model import Link
@@ -115,3 +116,15 @@ def bare_doi(doi: str | None) -> str | None:
 def doi_key(doi: str) -> str:
     """Compare DOIs as the validator stores them: no resolver prefix, case-insensitive."""
     return (bare_doi(doi) or "").lower()
+
+
+def split_results(results: Iterable[Candidate | Skipped]) -> tuple[list[Candidate], list[Skipped]]:
+    """Separate what an importer could use from what it skipped, keeping input order."""
+    candidates: list[Candidate] = []
+    skipped: list[Skipped] = []
+    for result in results:
+        if isinstance(result, Candidate):
+            candidates.append(result)
+        else:
+            skipped.append(result)
+    return candidates, skipped

@@ -12,7 +12,14 @@ import datetime
 import json
 
 from generator.errors import UnreadableImport
-from generator.importers.candidate import Batch, Candidate, Skipped, arxiv_id, single_line
+from generator.importers.candidate import (
+    Batch,
+    Candidate,
+    Skipped,
+    arxiv_id,
+    single_line,
+    split_results,
+)
 from generator.importers.listing import ListingEntry, parse_listing
 from generator.model import Link
 
@@ -31,11 +38,9 @@ def parse_hf_papers(content: str, name: str) -> Batch:
         raise UnreadableImport(
             f"{name}: expected a Hugging Face papers API response (a list or an object)"
         )
-    candidates: list[Candidate] = []
-    skipped: list[Skipped] = []
-    for position, item in enumerate(items, 1):
-        result = _item_candidate(item, f"{name} item {position}")
-        (candidates if isinstance(result, Candidate) else skipped).append(result)  # type: ignore[arg-type]
+    candidates, skipped = split_results(
+        _item_candidate(item, f"{name} item {position}") for position, item in enumerate(items, 1)
+    )
     return Batch(len(items), tuple(candidates), tuple(skipped))
 
 
