@@ -17,14 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import yaml
+from yaml_env_tag import construct_env_tag
 
 from generator.errors import ArchiveError, SiteBuildError
 from generator.index import build_indexes
 from generator.load import load_paper_files, load_vocabulary_file
 from generator.model import Archive, InboxItem, Paper, Problem, Severity
 from generator.render import SiteInfo, render_pages
+from generator.search import index_site
 from generator.validate import validate_archive, validate_paper, validate_vocabulary
-from generator.write import WriteReport, merge_pages, write_pages
+from generator.write import WriteReport, merge_pages, replace_pages, write_pages
 
 CONFIG_FILE = "mkdocs.yml"
 
@@ -42,6 +44,9 @@ class Project:
     """Generated Markdown: MkDocs' `docs_dir`, git-ignored."""
     site_dir: Path
     site: SiteInfo
+    """Name, description and public address (`site_url`, from `SITE_URL` when set): the one
+    place feeds, JSON-LD and Open Graph take absolute URLs from, as canonical links and
+    the sitemap do."""
 
 
 @dataclass(frozen=True)
@@ -56,10 +61,12 @@ class GenerateResult:
 
 
 class _ConfigLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml, treating its `!ENV` and `!!python/name` tags as plain values."""
+    """Reads mkdocs.yml: `!ENV` as MkDocs resolves it, other tags (`!!python/name`) as None."""
 
 
 _ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+# MkDocs' own `!ENV` constructor, so `site_url: !ENV [SITE_URL, ...]` means the same to both tools.
+_ConfigLoader.add_constructor("!ENV", construct_env_tag)
 
 
 def load_project(root: Path) -> Project:
@@ -71,14 +78,26 @@ def load_project(root: Path) -> Project:
         pages_dir=root / "pages",
         docs_dir=root / config.get("docs_dir", "docs"),
         site_dir=root / config.get("site_dir", "site"),
-        site=SiteInfo(name=config.get("site_name", "Paper archive"), description=config.get("site_description", "")),
+        site=SiteInfo(
+            name=config.get("site_name", "Paper archive"),
+            description=config.get("site_description", ""),
+            url=_with_trailing_slash(config.get("site_url") or ""),
+        ),
     )
 
 
-def load_archive(project: Project, today: datetime.date | None = None) -> tuple[Archive, list[Problem]]:
+def _with_trailing_slash(url: str) -> str:
+    """Normalise as MkDocs does, so `SITE_URL=https://user.github.io/repo` is a folder."""
+    return url if not url or url.endswith("/") else f"{url}/"
+
+
+def load_archive(
+    project: Project, today: datetime.date | None = None, strict: bool = False
+) -> tuple[Archive, list[Problem]]:
     """Load and validate every file; return the archive and its warnings.
 
-    Raises `ArchiveError` with every error (and warning) of every file when any error exists.
+    Raises `ArchiveError` with every error (and warning) of every file when any error
+    exists, or when any warning does and `strict` is set.
     """
     today = today or datetime.date.today()
     problems: list[Problem] = []
@@ -100,8 +119,8 @@ def load_archive(project: Project, today: datetime.date | None = None) -> tuple[
             papers.append(paper)
     problems += validate_archive(p for p in papers if isinstance(p, Paper))
     problems.sort()
-    if any(problem.severity is Severity.ERROR for problem in problems):
-        raise ArchiveError(problems)
+    if any(problem.severity is Severity.ERROR for problem in problems) or (strict and problems):
+        raise ArchiveError(problems, strict=strict)
     published = tuple(p for p in papers if isinstance(p, Paper))
     inbox = tuple(p for p in papers if isinstance(p, InboxItem))
     return Archive(papers=published, tags=tags, inbox=inbox), problems
@@ -118,12 +137,23 @@ def load_hand_written_pages(pages_dir: Path) -> dict[PurePosixPath, bytes]:
     }
 
 
-def generate(project: Project, today: datetime.date | None = None) -> GenerateResult:
-    """Validate the archive and write its Markdown pages into `docs_dir`."""
+def generate(
+    project: Project,
+    today: datetime.date | None = None,
+    in_place: bool = False,
+    strict: bool = False,
+) -> GenerateResult:
+    """Validate the archive and write its Markdown pages into `docs_dir`.
+
+    By default the new pages are prepared beside the old ones and swapped in whole, so a
+    failed or killed run leaves the previous pages; the live preview writes `in_place`,
+    because MkDocs' file watcher follows the folder it started with.
+    """
     started = time.perf_counter()
-    archive, warnings = load_archive(project, today)
+    archive, warnings = load_archive(project, today, strict)
     pages = render_pages(build_indexes(archive), project.site)
-    report = write_pages(merge_pages(pages, load_hand_written_pages(project.pages_dir)), project.docs_dir)
+    write = write_pages if in_place else replace_pages
+    report = write(merge_pages(pages, load_hand_written_pages(project.pages_dir)), project.docs_dir)
     return GenerateResult(archive, warnings, report, len(pages), time.perf_counter() - started)
 
 
@@ -144,10 +174,19 @@ def build_site(project: Project, as_of: datetime.date, strict: bool = True) -> f
     command = [sys.executable, "-m", "mkdocs", "build", "--clean", "--site-dir", str(staging)]
     if strict:
         command.append("--strict")
-    completed = subprocess.run(command, cwd=project.root, capture_output=True, text=True, env=_build_environment(as_of))
+    completed = subprocess.run(
+        command, cwd=project.root, capture_output=True, text=True, env=_build_environment(as_of)
+    )
     if completed.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
-        raise SiteBuildError(f"mkdocs build failed; the previous site is untouched.\n{completed.stderr.strip()}")
+        raise SiteBuildError(
+            f"mkdocs build failed; the previous site is untouched.\n{completed.stderr.strip()}"
+        )
+    try:
+        index_site(staging)  # Pagefind, before the swap: a published site always has its search
+    except SiteBuildError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     _swap_in(staging, project.site_dir)
     return time.perf_counter() - started
 

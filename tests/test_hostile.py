@@ -276,7 +276,11 @@ def test_an_unknown_key_warns_and_fails_only_in_strict_mode(
     )
     checked = invoke(project.root, "check")
     assert (checked.exit_code, checked.stderr.splitlines()) == (0, [warning])
-    assert_refused(project, ("check", "--strict"), [warning, "Error: 1 warning(s) in strict mode; nothing was written"])
+    assert_refused(
+        project,
+        ("check", "--strict"),
+        [warning, "Error: 1 warning(s) in strict mode; nothing was written"],
+    )
 
 
 @pytest.mark.slow

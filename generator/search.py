@@ -1,0 +1,161 @@
+"""Search: index the built paper pages with Pagefind, so a reader's browser downloads only
+the few index chunks a query needs instead of one index of the whole archive.
+
+Invariant: the built HTML is never modified and only `site_dir/pagefind/` is written. What
+Pagefind indexes, shows and filters on is derived in memory from markup the paper template
+already writes (title, byline, date, tag chips, abstract, notes); a page whose template
+marks itself up for Pagefind (`data-pagefind-body`) is indexed as it is.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import SiteBuildError
+
+INDEX_DIR = "pagefind"
+"""The search bundle's folder in the site; `theme_overrides/javascripts/search.js` loads it."""
+PAPER_PAGES = "papers/*/index.html"
+SHARDS_FILE = "shards.json"
+"""Lists the extra indexes (`["shard-1/", ...]`, relative to `pagefind/`) search.js merges in."""
+SHARD_PAGES = 4000
+"""Pages per index at most. Pagefind's indexer holds about 150 KB per paper page (1.5 GB
+for 10,000 papers in one index); shards keep a build's memory flat as the archive grows,
+and Pagefind merges them in the browser (`mergeIndex`) for a few KB more per search."""
+
+PROSE_ANCHOR = "abstract"
+"""Id of an empty heading put before the abstract in the search view: search.js takes a
+result's snippet from the words after it, so a title or author match doesn't repeat the byline."""
+
+# What the paper template writes (generator/templates/paper.md.j2), and what it becomes.
+_HEADER = '<div class="pa-paper-header">'
+_PROSE = ('<div class="pa-abstract">', '<div class="pa-notes">')
+_BUTTONS = re.compile(r'<p class="pa-buttons">.*?</p>', re.DOTALL)
+_BYLINE = '<p class="pa-byline">'
+_BYLINE_INDEXED = '<p class="pa-byline" data-pagefind-meta="authors" data-pagefind-weight="4">'
+_DATE = re.compile(r'<time datetime="((\d{4})-\d{2}-\d{2})">')
+_DATE_INDEXED = (
+    r'<time datetime="\1" data-pagefind-meta="date:\1" data-pagefind-sort="date:\1"'
+    r' data-pagefind-filter="year:\2" data-pagefind-ignore>'
+)
+_UPVOTES = '<span class="pa-upvotes"'
+_SIDE_BY_SIDE = re.compile(r"</(span|time)><span")
+_TAGS = '<p class="pa-tags">'
+_CHIP = '<a class="pa-chip"'
+_CHIP_INDEXED = _CHIP + ' data-pagefind-filter="tag" data-pagefind-weight="2"'
+_DIV = re.compile(r"<(/?)div\b")
+
+
+@dataclass(frozen=True)
+class SearchReport:
+    """What `index_site` indexed, for the build summary and the tests."""
+
+    pages: int
+    derived: int
+    """Pages whose Pagefind markup was derived here rather than written by the template."""
+    shards: int
+
+
+def index_site(site_dir: Path, shard_pages: int = SHARD_PAGES) -> SearchReport:
+    """Write the Pagefind index of the paper pages in `site_dir` into `site_dir/pagefind/`.
+
+    Each shard's pages (every n-th page, so shards are alike) go to a scratch folder that
+    Pagefind's CLI reads. Its Python API is not used: it polls for each answer, 0.1 s a page.
+    """
+    pages = sorted(site_dir.glob(PAPER_PAGES))
+    count = max(1, math.ceil(len(pages) / shard_pages))
+    bundle = site_dir / INDEX_DIR
+    derived = 0
+    for number in range(count):
+        with tempfile.TemporaryDirectory(prefix="pagefind-") as scratch:
+            derived += _write_search_views(site_dir, pages[number::count], Path(scratch))
+            _run_pagefind(Path(scratch), bundle / f"shard-{number}" if number else bundle)
+    shards = [f"shard-{number}/" for number in range(1, count)]
+    (bundle / SHARDS_FILE).write_text(json.dumps(shards), encoding="utf-8")
+    return SearchReport(pages=len(pages), derived=derived, shards=count)
+
+
+def _run_pagefind(source: Path, output: Path) -> None:
+    command = [sys.executable, "-m", "pagefind", "--site", str(source), "--quiet"]
+    command += ["--output-path", str(output), "--force-language", "en"]
+    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        output_text = (completed.stderr or completed.stdout).strip()
+        raise SiteBuildError(f"pagefind could not index the site:\n{output_text}")
+
+
+def _write_search_views(site_dir: Path, pages: list[Path], scratch: Path) -> int:
+    """Write each page's search view under `scratch`; return how many were derived."""
+    derived = 0
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        view = search_view(html)
+        if view is not html:
+            derived += 1
+            if _HEADER not in view:  # the template changed: fail, never publish a blind search
+                raise SiteBuildError(f"{page}: no {_HEADER} to index; update generator/search.py")
+        target = scratch / page.relative_to(site_dir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(view, encoding="utf-8")
+    return derived
+
+
+def read_index(site_dir: Path) -> list[dict]:
+    """Return what the index holds for each page (`url`, `content`, `meta`, `filters`).
+
+    For tests and checks; the format is Pagefind 1.5's (gzip, a `pagefind_dcd` marker, JSON).
+    """
+    fragments = sorted((site_dir / INDEX_DIR).glob("**/fragment/*.pf_fragment"))
+    pages = [
+        json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        for path in fragments
+    ]
+    return sorted(pages, key=lambda page: page["url"])
+
+
+def search_view(html: str) -> str:
+    """Return what Pagefind should read of a built paper page.
+
+    A page already marked up for Pagefind is returned unchanged. Otherwise: the paper's
+    header (title, byline as `authors`, venue, tag chips as `tag` filters; the date as
+    `date`, `year` and sort key but not as words), then the abstract and notes. Buttons,
+    citation and BibTeX are left out.
+    """
+    if "data-pagefind-body" in html:
+        return html
+    header = _BUTTONS.sub("", _element(html, _HEADER))
+    header = header.replace(_BYLINE, _BYLINE_INDEXED, 1)
+    header = _DATE.sub(_DATE_INDEXED, header, count=1)
+    header = header.replace(_UPVOTES, _UPVOTES + " data-pagefind-ignore")
+    header = _SIDE_BY_SIDE.sub(r"</\1> <span", header)  # venue, organisation: separate words
+    start = header.find(_TAGS)
+    if start >= 0:
+        end = header.find("</p>", start)
+        chips = header[start:end].replace(_CHIP, _CHIP_INDEXED)
+        header = header[:start] + chips + header[end:]
+    prose = "\n".join(_element(html, opening) for opening in _PROSE)
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"></head><body>'
+        f'{header}\n<h2 id="{PROSE_ANCHOR}"></h2>\n{prose}</body></html>'
+    )
+
+
+def _element(html: str, opening: str) -> str:
+    """Return the `<div>` that starts with `opening`, nested divs included, or ''."""
+    start = html.find(opening)
+    if start < 0:
+        return ""
+    depth = 0
+    for match in _DIV.finditer(html, start):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            return html[start : html.index(">", match.end()) + 1]
+    return ""

@@ -1,0 +1,249 @@
+"""Search with Pagefind: what the index holds, and the header search box in Chromium.
+
+The index is built by `paper-archive build` (generator/search.py) from the paper pages;
+the box is Material's, driven by theme_overrides/javascripts/search.js.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.build import load_archive, load_project
+from generator.errors import SiteBuildError
+from generator.search import INDEX_DIR, PROSE_ANCHOR, index_site, read_index, search_view
+from tests.conftest import serve_directory
+
+PAPER_PAGE = """\
+<html><body><article class="md-content__inner md-typeset">
+<div class="pa-paper-header">
+<h1 class="pa-paper-title">Sparse &amp; Fast</h1>
+<p class="pa-byline"><a href="../../authors/l/#ada-lovelace">Ada Lovelace</a>, <a href="#">Alan Turing</a></p>
+<p class="pa-facts"><time datetime="2024-03-15">15 March 2024</time><span class="pa-venue">ICLR 2024</span><span class="pa-organization">Babbage Lab</span><span class="pa-upvotes">▲ 12</span></p>
+<p class="pa-tags"><span class="pa-chips"><a class="pa-chip" href="../../tags/data-selection/">Data selection</a><a class="pa-chip" href="../../tags/llm-inference/">LLM inference</a></span></p>
+<p class="pa-buttons"><a class="md-button" href="https://arxiv.org/abs/2403.10717">arXiv</a></p>
+</div>
+<h2 id="abstract">Abstract</h2>
+<div class="pa-abstract">
+<p>We select data <em>quickly</em>.</p>
+</div>
+<h2 id="cite">Cite</h2>
+<p class="pa-citation">Lovelace and Turing (2024).</p>
+</article></body></html>
+"""
+
+
+def test_search_view_keeps_what_readers_search_and_marks_metadata_and_filters() -> None:
+    view = search_view(PAPER_PAGE)
+    assert '<p class="pa-byline" data-pagefind-meta="authors"' in view
+    assert 'data-pagefind-meta="date:2024-03-15"' in view
+    assert 'data-pagefind-filter="year:2024" data-pagefind-ignore>' in view
+    assert view.count('data-pagefind-filter="tag"') == 2
+    assert '<span class="pa-upvotes" data-pagefind-ignore>' in view
+    assert "</span> <span" in view  # venue and organisation stay two words
+    assert f'<h2 id="{PROSE_ANCHOR}"></h2>' in view
+    assert "We select data" in view
+    for left_out in ("arXiv", "Cite", "pa-citation"):
+        assert left_out not in view
+
+
+def test_search_view_leaves_a_page_marked_up_by_its_template_alone() -> None:
+    page = PAPER_PAGE.replace(
+        '<div class="pa-paper-header">', '<div class="pa-paper-header" data-pagefind-body>'
+    )
+    assert search_view(page) is page
+
+
+def _site_with(tmp_path: Path, pages: dict[str, str]) -> Path:
+    site = tmp_path / "site"
+    for name, html in pages.items():
+        (site / "papers" / name).mkdir(parents=True)
+        (site / "papers" / name / "index.html").write_text(html, encoding="utf-8")
+    (site / "index.html").write_text("<html><body><h1>Home</h1></body></html>", encoding="utf-8")
+    return site
+
+
+def test_index_site_indexes_paper_pages_with_authors_year_and_tags(tmp_path: Path) -> None:
+    site = _site_with(tmp_path, {"sparse": PAPER_PAGE})
+    report = index_site(site)
+    assert (report.pages, report.derived) == (1, 1)
+    assert (site / INDEX_DIR / "pagefind.js").is_file()
+    [page] = read_index(site)
+    assert page["url"] == "/papers/sparse/"
+    assert page["meta"] == {
+        "title": "Sparse & Fast",
+        "authors": "Ada Lovelace, Alan Turing",
+        "date": "2024-03-15",
+    }
+    assert page["filters"] == {"tag": ["Data selection", "LLM inference"], "year": ["2024"]}
+    assert "ICLR 2024 Babbage Lab" in page["content"]
+    assert "15 March" not in page["content"] and "▲" not in page["content"]
+
+
+def test_index_site_fails_rather_than_publish_a_search_that_cannot_see_the_papers(
+    tmp_path: Path,
+) -> None:
+    site = _site_with(tmp_path, {"renamed": PAPER_PAGE.replace("pa-paper-header", "pa-head")})
+    with pytest.raises(SiteBuildError, match='no <div class="pa-paper-header">'):
+        index_site(site)
+    assert not (site / INDEX_DIR).exists()
+
+
+@pytest.mark.slow
+def test_built_site_indexes_every_paper_and_ships_no_material_index(
+    built_site: Path, archive
+) -> None:  # type: ignore[no-untyped-def]
+    site = built_site / "site"
+    indexed = {page["url"]: page for page in read_index(site)}
+    assert set(indexed) == {f"/papers/{paper.id}/" for paper in archive.papers}
+    titles = {tag.slug: tag.title for tag in archive.tags}
+    for paper in archive.papers:
+        page = indexed[f"/papers/{paper.id}/"]
+        assert page["meta"]["title"] == paper.title
+        assert page["meta"]["authors"] == ", ".join(paper.authors)
+        assert page["filters"]["year"] == [str(paper.date.year)]
+        assert page["filters"]["tag"] == [titles[slug] for slug in paper.tags]
+    assert not (site / "search" / "search_index.json").exists()
+    assert (site / "javascripts" / "search.js").is_file()
+
+
+@pytest.fixture(scope="module")
+def archive(built_site: Path):  # type: ignore[no-untyped-def]
+    return load_archive(load_project(built_site))[0]
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site: Path) -> Iterator[str]:
+    with serve_directory(built_site / "site") as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context()
+    page = context.new_page()
+    page.errors = []  # type: ignore[attr-defined]
+    page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    yield page
+    assert page.errors == [], "console errors"
+    context.close()
+
+
+def _results(page) -> list[str]:  # type: ignore[no-untyped-def]
+    page.wait_for_timeout(400)  # past the debounce and the fragment fetches
+    return page.locator(".md-search-result__item h1").all_inner_texts()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_search_filters_by_tag_and_year(page, site_url: str, archive) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site_url)
+    page.keyboard.press("/")
+    page.keyboard.type("mixture")
+    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
+    everything = _results(page)
+    page.select_option('[data-pa-search-filter="tag"]', "Mixture of experts")
+    tagged = _results(page)
+    expected = {p.title for p in archive.papers if "mixture-of-experts" in p.tags}
+    assert set(tagged) <= expected and set(tagged) < set(everything)
+    year = max(p.date.year for p in archive.papers if p.title in tagged)
+    page.select_option('[data-pa-search-filter="year"]', str(year))
+    assert set(_results(page)) == {
+        p.title for p in archive.papers if p.title in tagged and p.date.year == year
+    }
+    page.fill(".md-search__input", "")  # a filter alone lists its papers
+    assert len(_results(page)) == min(
+        10, sum(1 for p in archive.papers if "mixture-of-experts" in p.tags and p.date.year == year)
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_result_shows_authors_year_tags_and_a_highlighted_snippet(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site_url + "tags/")
+    page.keyboard.press("/")
+    page.keyboard.type("orthogonal Alistarh")
+    result = page.locator(".md-search-result__item").first
+    result.wait_for(timeout=10_000)
+    assert "Dan Alistarh" in result.locator(".pa-search-result__byline").inner_text()
+    assert result.locator(".pa-search-result__byline").inner_text().endswith("· 2025")
+    assert result.locator(".pa-search-result__byline mark").inner_text() == "Alistarh"
+    assert "orthogonal" in result.locator("p mark").all_inner_texts()[-1].lower()
+    assert result.locator(".md-tag").all_inner_texts() == ["Efficient training"]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_keyboard_opens_moves_through_and_closes_search(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site_url)
+    assert not page.locator("#__search").is_checked()
+    page.keyboard.press("s")
+    assert page.locator("#__search").is_checked()
+    page.keyboard.type("mixture")
+    page.locator(".md-search-result__item").nth(1).wait_for(timeout=10_000)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    second = page.locator(".md-search-result__link").nth(1)
+    assert second.evaluate("link => link === document.activeElement")
+    page.keyboard.press("Escape")
+    assert not page.locator("#__search").is_checked()
+    page.keyboard.press("/")
+    page.keyboard.press("Enter")  # the first result
+    page.wait_for_url("**/papers/**")
+    assert not page.locator("#__search").is_checked()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("scheme", "background"), [("light", "rgb(255, 255, 255)"), ("dark", "rgb(30, 33, 41)")]
+)
+def test_results_take_the_themes_colours(
+    browser, site_url: str, scheme: str, background: str
+) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(site_url)
+    page.keyboard.press("/")
+    page.keyboard.type("mixture")
+    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
+    colour = page.evaluate(
+        "getComputedStyle(document.querySelector('.md-search__scrollwrap')).backgroundColor"
+    )
+    select = page.evaluate(
+        "getComputedStyle(document.querySelector('.pa-search-filters select')).backgroundColor"
+    )
+    assert colour == select == background
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_an_index_in_shards_searches_and_filters_as_one(
+    browser, built_site: Path, tmp_path: Path, archive
+) -> None:  # type: ignore[no-untyped-def]
+    site = tmp_path / "site"
+    shutil.copytree(built_site / "site", site)
+    shutil.rmtree(site / INDEX_DIR)
+    assert index_site(site, shard_pages=30).shards == 3  # 79 papers
+    assert len(read_index(site)) == len(archive.papers)
+    tagged = [p for p in archive.papers if "mixture-of-experts" in p.tags]
+    with serve_directory(site, "/REPO/") as url:
+        page = browser.new_page()
+        page.goto(url)
+        page.keyboard.press("/")
+        page.select_option('[data-pa-search-filter="tag"]', "Mixture of experts")
+        assert sorted(_results(page)) == sorted(p.title for p in tagged)  # from all three shards
+        option = page.locator('[data-pa-search-filter="tag"] option', has_text="Mixture of experts")
+        assert option.inner_text() == f"Mixture of experts ({len(tagged)})"
+        page.select_option('[data-pa-search-filter="tag"]', "")
+        page.fill(".md-search__input", "Alistarh")
+        page.locator('.md-search-result__link[href*="papers/svd-free-low-rank"]').click()
+        page.wait_for_url(
+            f"{url}papers/svd-free-low-rank-adaptive-gradient-optimization-for-large/"
+        )
+        page.close()
