@@ -50,7 +50,16 @@ def preview(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
     log = tmp_path / "serve.log"
     with log.open("w") as output:
         server = subprocess.Popen(
-            [sys.executable, "-m", "generator", "--root", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "--root",
+                str(root),
+                "serve",
+                "--dev-addr",
+                f"127.0.0.1:{port}",
+            ],
             stdout=output,
             stderr=subprocess.STDOUT,
         )
@@ -63,20 +72,34 @@ def preview(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
             server.wait(timeout=10)
 
 
-def test_edits_new_files_deletions_and_errors_reach_the_preview(preview: tuple[Path, str, Path]) -> None:
+def test_edits_new_files_deletions_and_errors_reach_the_preview(
+    preview: tuple[Path, str, Path],
+) -> None:
     root, base, log = preview
     paper_file = root / "papers" / f"{PAPER}.yaml"
-    paper_file.write_text(paper_file.read_text().replace("title: 'ScaleBiO: ", "title: 'ScaleBiO, edited: "))
-    assert wait_for(lambda: "ScaleBiO, edited:" in fetch(f"{base}papers/{PAPER}/")[1]), log.read_text()
+    paper_file.write_text(
+        paper_file.read_text().replace("title: 'ScaleBiO: ", "title: 'ScaleBiO, edited: ")
+    )
+    assert wait_for(lambda: "ScaleBiO, edited:" in fetch(f"{base}papers/{PAPER}/")[1]), (
+        log.read_text()
+    )
 
-    (root / "papers" / "a-new-paper.yaml").write_text(VALID_PAPER.replace("data-selection", "data-mixture"))
-    assert wait_for(lambda: "A Valid Paper" in fetch(f"{base}papers/a-new-paper/")[1]), log.read_text()
+    (root / "papers" / "a-new-paper.yaml").write_text(
+        VALID_PAPER.replace("data-selection", "data-mixture")
+    )
+    assert wait_for(lambda: "A Valid Paper" in fetch(f"{base}papers/a-new-paper/")[1]), (
+        log.read_text()
+    )
 
     (root / "papers" / "a-new-paper.yaml").unlink()
     assert wait_for(lambda: fetch(f"{base}papers/a-new-paper/")[0] == 404), log.read_text()
 
     paper_file.write_text(paper_file.read_text().replace("date: 2024-06-28", "date: 2024-02-30"))
-    assert wait_for(lambda: f"papers/{PAPER}.yaml:" in log.read_text() and "is not a real date" in log.read_text())
+    assert wait_for(
+        lambda: (
+            f"papers/{PAPER}.yaml:" in log.read_text() and "is not a real date" in log.read_text()
+        )
+    )
     assert "Traceback" not in log.read_text()
     status, page = fetch(f"{base}papers/{PAPER}/")
     assert status == 200 and "ScaleBiO, edited:" in page, "the last good page stays up"
