@@ -167,6 +167,8 @@ def _escape_prose(text: str, protect_case: bool) -> str:
 
 def braces_balanced(text: str) -> bool:
     """True when braces nest properly (a formula with a stray brace is escaped as prose)."""
+    if "{" not in text and "}" not in text:
+        return True
     depth = 0
     for character in re.sub(r"\\[{}]", "", text):
         depth += {"{": 1, "}": -1}.get(character, 0)

@@ -12,7 +12,7 @@ import datetime
 import io
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from generator.bibtex import format_bibtex
 from generator.index import ArchiveIndex
@@ -40,10 +40,15 @@ CSV_FIELDS = (
 )
 
 
-def bibliography(papers: Iterable[Paper], index: ArchiveIndex) -> str:
-    """Return one BibTeX file for `papers`, entries sorted by citation key."""
-    keyed = sorted((index.citation_keys[paper.id], paper) for paper in papers)
-    return "\n".join(format_bibtex(paper, key) for key, paper in keyed)
+def bibliography(papers: Iterable[Paper], index: ArchiveIndex, entries: Mapping[str, str]) -> str:
+    """Return one BibTeX file for `papers` from their `entries` (by id), sorted by key."""
+    keyed = sorted((index.citation_keys[paper.id], paper.id) for paper in papers)
+    return "\n".join(entries[paper_id] for _, paper_id in keyed)
+
+
+def bibtex_entries(index: ArchiveIndex) -> dict[str, str]:
+    """Format every paper's BibTeX entry once, for its page, papers.bib and its tags' files."""
+    return {paper.id: format_bibtex(paper, index.citation_keys[paper.id]) for paper in index.papers}
 
 
 def paper_record(paper: Paper, index: ArchiveIndex, site_url: str) -> dict[str, object]:

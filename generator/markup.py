@@ -7,6 +7,7 @@ Math becomes MathML at build time, which browsers render natively (nothing to lo
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as ET
 from html import escape, unescape
@@ -47,6 +48,7 @@ def render_markdown(text: str, heading_level: int = 3) -> str:
     return converter.convert(text)
 
 
+@functools.cache  # each abstract is flattened for 3-4 places; compute once
 def plain_text(markdown_text: str) -> str:
     """Return Markdown as one line of plain text (math as Unicode), for meta descriptions."""
 

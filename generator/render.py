@@ -16,8 +16,14 @@ from pathlib import PurePosixPath
 import jinja2
 from markupsafe import Markup
 
-from generator.bibtex import format_bibtex
-from generator.export import archive_csv, archive_json, atom_feed, bibliography, by_addition
+from generator.export import (
+    archive_csv,
+    archive_json,
+    atom_feed,
+    bibliography,
+    bibtex_entries,
+    by_addition,
+)
 from generator.index import ArchiveIndex, Author, Venue, co_authors, group_by_month
 from generator.markup import render_markdown
 from generator.model import MONTH_NAMES, Paper
@@ -148,6 +154,7 @@ class LinksFrom:
 def render_pages(index: ArchiveIndex, site: SiteInfo) -> Pages:
     """Render every generated page of the archive, plus its feeds and exports."""
     environment = _environment()
+    entries = bibtex_entries(index)
     pages: Pages = {}
 
     def render(
@@ -173,7 +180,7 @@ def render_pages(index: ArchiveIndex, site: SiteInfo) -> Pages:
             buttons=paper_buttons(paper),
             abstract_html=Markup(render_markdown(paper.abstract)) if paper.abstract else None,
             notes_html=Markup(render_markdown(paper.notes)) if paper.notes else None,
-            bibtex=Markup(format_bibtex(paper, index.citation_keys[paper.id])),
+            bibtex=Markup(entries[paper.id]),
             citation=plain_citation(paper),
             related=[index.by_id[other] for other in index.related.get(paper.id, ())],
         )
@@ -200,7 +207,7 @@ def render_pages(index: ArchiveIndex, site: SiteInfo) -> Pages:
         ],
         additions=additions_sparkline(index),
     )
-    pages.update(_exports(index, site))
+    pages.update(_exports(index, site, entries))
     return pages
 
 
@@ -287,7 +294,7 @@ def _render_venues(render, index: ArchiveIndex) -> None:  # type: ignore[no-unty
         render(url_for_venue(venue), "venue.md.j2", meta, venue=venue)
 
 
-def _exports(index: ArchiveIndex, site: SiteInfo) -> Pages:
+def _exports(index: ArchiveIndex, site: SiteInfo, entries: dict[str, str]) -> Pages:
     """Feeds and downloads, written beside the pages; MkDocs copies them as they are."""
     updated = max(
         (paper.added or paper.date for paper in index.papers), default=datetime.date(2000, 1, 1)
@@ -296,13 +303,13 @@ def _exports(index: ArchiveIndex, site: SiteInfo) -> Pages:
         PurePosixPath("feed.xml"): atom_feed(
             f"{site.name}: new papers", "feed.xml", site.url, by_addition(index.papers), updated
         ),
-        PurePosixPath("papers.bib"): bibliography(index.papers, index),
+        PurePosixPath("papers.bib"): bibliography(index.papers, index, entries),
         PurePosixPath("papers.json"): archive_json(index, site.url),
         PurePosixPath("papers.csv"): archive_csv(index, site.url),
     }
     for tag in index.tags:
         papers = index.by_tag[tag.slug]
-        exports[PurePosixPath(f"tags/{tag.slug}.bib")] = bibliography(papers, index)
+        exports[PurePosixPath(f"tags/{tag.slug}.bib")] = bibliography(papers, index, entries)
         exports[PurePosixPath(tag_feed_path(tag.slug))] = atom_feed(
             f"{site.name}: {tag.title}",
             tag_feed_path(tag.slug),

@@ -21,6 +21,7 @@ from generator.export import (
     archive_json,
     atom_feed,
     bibliography,
+    bibtex_entries,
     by_addition,
 )
 from generator.index import ArchiveIndex, build_indexes
@@ -37,7 +38,8 @@ def index() -> ArchiveIndex:
 
 def test_every_generated_bibtex_entry_parses_back_to_the_same_fields(index: ArchiveIndex) -> None:
     library = bibtexparser.parse_string(
-        bibliography(index.papers, index), append_middleware=[LatexDecodingMiddleware()]
+        bibliography(index.papers, index, bibtex_entries(index)),
+        append_middleware=[LatexDecodingMiddleware()],
     )
     assert not library.failed_blocks
     assert len(library.entries) == 79
