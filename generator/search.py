@@ -16,7 +16,9 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 
 from generator.errors import SiteBuildError
@@ -24,9 +26,11 @@ from generator.errors import SiteBuildError
 INDEX_DIR = "pagefind"
 """The search bundle's folder in the site; `theme_overrides/javascripts/search.js` loads it."""
 PAPER_PAGES = "papers/*/index.html"
-SHARDS_FILE = "shards.json"
-"""Lists the extra indexes (`["shard-1/", ...]`, relative to `pagefind/`) search.js merges in."""
-SHARD_PAGES = 4000
+SETTINGS_FILE = "search.json"
+"""What search.js needs before the first search: the extra indexes it merges in (`shards`,
+relative to `pagefind/`) and the filter values with their counts (`filters`), which would
+otherwise cost every reader all of Pagefind's filter files (55 KB at 10,000 papers)."""
+SHARD_PAGES = 5000
 """Pages per index at most. Pagefind's indexer holds about 150 KB per paper page (1.5 GB
 for 10,000 papers in one index); shards keep a build's memory flat as the archive grows,
 and Pagefind merges them in the browser (`mergeIndex`) for a few KB more per search."""
@@ -52,6 +56,8 @@ _TAGS = '<p class="pa-tags">'
 _CHIP = '<a class="pa-chip"'
 _CHIP_INDEXED = _CHIP + ' data-pagefind-filter="tag" data-pagefind-weight="2"'
 _DIV = re.compile(r"<(/?)div\b")
+# A filter's value: `name:value` in the attribute, or else the element's text (a tag chip).
+_FILTER_VALUE = re.compile(r'data-pagefind-filter="(\w+)(?::([^"]*)"|"[^>]*>([^<]*)<)')
 
 
 @dataclass(frozen=True)
@@ -74,12 +80,16 @@ def index_site(site_dir: Path, shard_pages: int = SHARD_PAGES) -> SearchReport:
     count = max(1, math.ceil(len(pages) / shard_pages))
     bundle = site_dir / INDEX_DIR
     derived = 0
+    filters: dict[str, Counter[str]] = {}
     for number in range(count):
         with tempfile.TemporaryDirectory(prefix="pagefind-") as scratch:
-            derived += _write_search_views(site_dir, pages[number::count], Path(scratch))
+            derived += _write_search_views(site_dir, pages[number::count], Path(scratch), filters)
             _run_pagefind(Path(scratch), bundle / f"shard-{number}" if number else bundle)
-    shards = [f"shard-{number}/" for number in range(1, count)]
-    (bundle / SHARDS_FILE).write_text(json.dumps(shards), encoding="utf-8")
+    settings = {
+        "shards": [f"shard-{number}/" for number in range(1, count)],
+        "filters": {name: dict(sorted(values.items())) for name, values in filters.items()},
+    }
+    (bundle / SETTINGS_FILE).write_text(json.dumps(settings, ensure_ascii=False), encoding="utf-8")
     return SearchReport(pages=len(pages), derived=derived, shards=count)
 
 
@@ -92,8 +102,11 @@ def _run_pagefind(source: Path, output: Path) -> None:
         raise SiteBuildError(f"pagefind could not index the site:\n{output_text}")
 
 
-def _write_search_views(site_dir: Path, pages: list[Path], scratch: Path) -> int:
-    """Write each page's search view under `scratch`; return how many were derived."""
+def _write_search_views(
+    site_dir: Path, pages: list[Path], scratch: Path, filters: dict[str, Counter[str]]
+) -> int:
+    """Write each page's search view under `scratch`, counting its filter values into
+    `filters`; return how many views were derived."""
     derived = 0
     for page in pages:
         html = page.read_text(encoding="utf-8")
@@ -102,6 +115,8 @@ def _write_search_views(site_dir: Path, pages: list[Path], scratch: Path) -> int
             derived += 1
             if _HEADER not in view:  # the template changed: fail, never publish a blind search
                 raise SiteBuildError(f"{page}: no {_HEADER} to index; update generator/search.py")
+        for name, static, text in _FILTER_VALUE.findall(view):
+            filters.setdefault(name, Counter())[unescape(static or text).strip()] += 1
         target = scratch / page.relative_to(site_dir)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(view, encoding="utf-8")

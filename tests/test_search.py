@@ -6,6 +6,7 @@ the box is Material's, driven by theme_overrides/javascripts/search.js.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,14 @@ import pytest
 
 from generator.build import load_archive, load_project
 from generator.errors import SiteBuildError
-from generator.search import INDEX_DIR, PROSE_ANCHOR, index_site, read_index, search_view
+from generator.search import (
+    INDEX_DIR,
+    PROSE_ANCHOR,
+    SETTINGS_FILE,
+    index_site,
+    read_index,
+    search_view,
+)
 from tests.conftest import serve_directory
 
 PAPER_PAGE = """\
@@ -80,6 +88,11 @@ def test_index_site_indexes_paper_pages_with_authors_year_and_tags(tmp_path: Pat
     }
     assert page["filters"] == {"tag": ["Data selection", "LLM inference"], "year": ["2024"]}
     assert "ICLR 2024 Babbage Lab" in page["content"]
+    settings = json.loads((site / INDEX_DIR / SETTINGS_FILE).read_text(encoding="utf-8"))
+    assert settings == {
+        "shards": [],
+        "filters": {"tag": {"Data selection": 1, "LLM inference": 1}, "year": {"2024": 1}},
+    }
     assert "15 March" not in page["content"] and "▲" not in page["content"]
 
 
