@@ -12,9 +12,8 @@ import re
 import string
 from collections.abc import Iterable, Iterator
 
-from slugify import slugify
-
 from generator.model import MONTH_NAMES, Paper
+from generator.slugs import to_slug
 
 _TITLE_STOPWORDS = frozenset(
     "a an the on of for in to and with via from by at is are towards toward beyond using".split()
@@ -52,9 +51,9 @@ _PROTECTED_WORD = re.compile(
 def citation_key_base(paper: Paper) -> str:
     """Return `pal2024backdoor`: first author's family name, year, first real title word."""
     family = paper.authors[0].split()[-1] if paper.authors else "anonymous"
-    words = [w for w in slugify(paper.title, separator=" ").split() if w not in _TITLE_STOPWORDS]
+    words = [w for w in to_slug(paper.title, separator=" ").split() if w not in _TITLE_STOPWORDS]
     first_word = words[0] if words else "paper"
-    return f"{slugify(family, separator='')}{paper.year}{first_word}"
+    return f"{to_slug(family, separator='')}{paper.year}{first_word}"
 
 
 def assign_citation_keys(papers: Iterable[Paper]) -> dict[str, str]:

@@ -19,14 +19,33 @@ from pathlib import Path, PurePosixPath
 import yaml
 from yaml_env_tag import construct_env_tag
 
+from generator import slugs
+from generator.cache import (
+    CACHE_FILE,
+    FileMemo,
+    GenerateCache,
+    PageMemo,
+    code_version,
+    digest,
+    forget_cache,
+    read_cache,
+    write_cache,
+)
 from generator.errors import ArchiveError, SiteBuildError
+from generator.export import bibtex_entries
 from generator.index import build_indexes
-from generator.load import load_paper_files, load_vocabulary_file
-from generator.model import Archive, InboxItem, Paper, Problem, Severity
-from generator.render import SiteInfo, render_pages
+from generator.load import (
+    list_paper_files,
+    load_vocabulary_file,
+    misnamed_paper_files,
+    parse_paper_file,
+    read_paper_file,
+)
+from generator.model import Archive, InboxItem, Paper, Problem, Severity, Tag
+from generator.render import PagePlan, SiteInfo, plan_pages
 from generator.search import index_site
 from generator.validate import validate_archive, validate_paper, validate_vocabulary
-from generator.write import WriteReport, merge_pages, replace_pages, write_pages
+from generator.write import WriteReport, merge_pages, write_pages
 
 CONFIG_FILE = "mkdocs.yml"
 
@@ -92,14 +111,19 @@ def _with_trailing_slash(url: str) -> str:
 
 
 def load_archive(
-    project: Project, today: datetime.date | None = None, strict: bool = False
+    project: Project,
+    today: datetime.date | None = None,
+    strict: bool = False,
+    cache: GenerateCache | None = None,
 ) -> tuple[Archive, list[Problem]]:
     """Load and validate every file; return the archive and its warnings.
 
-    Raises `ArchiveError` with every error (and warning) of every file when any error
-    exists, or when any warning does and `strict` is set.
+    With a `cache`, files unchanged since it was written are not parsed again, and the
+    cache is updated with the files that were. Raises `ArchiveError` with every error (and
+    warning) of every file when any error exists, or when any warning does and `strict`.
     """
     today = today or datetime.date.today()
+    cache = cache or GenerateCache("")
     problems: list[Problem] = []
     vocabulary_document = load_vocabulary_file(project.papers_dir, project.root)
     tags: tuple = ()
@@ -108,22 +132,59 @@ def load_archive(
     else:
         tags, vocabulary_problems = validate_vocabulary(vocabulary_document)
         problems += vocabulary_problems
-    documents, load_problems = load_paper_files(project.papers_dir, project.root)
-    problems += load_problems
     vocabulary = {tag.slug: tag for tag in tags}
+    context = digest(repr((tags, today)).encode())
+    if cache.context != context:
+        cache.context, cache.files = context, {}
+    memos = _validated_files(project, vocabulary, today, cache)
     papers: list[Paper | InboxItem] = []
-    for document in documents:
-        paper, paper_problems = validate_paper(document, vocabulary, today)
-        problems += paper_problems
-        if paper is not None:
-            papers.append(paper)
+    for memo in memos:
+        problems += memo.problems
+        if memo.result is not None:
+            papers.append(memo.result)
+    problems += misnamed_paper_files(project.papers_dir, project.root)
     problems += validate_archive(p for p in papers if isinstance(p, Paper))
     problems.sort()
     if any(problem.severity is Severity.ERROR for problem in problems) or (strict and problems):
         raise ArchiveError(problems, strict=strict)
     published = tuple(p for p in papers if isinstance(p, Paper))
     inbox = tuple(p for p in papers if isinstance(p, InboxItem))
-    return Archive(papers=published, tags=tags, inbox=inbox), problems
+    digests = {memo.result.id: memo.digest for memo in memos if isinstance(memo.result, Paper)}
+    return Archive(papers=published, tags=tags, inbox=inbox, digests=digests), problems
+
+
+def _validated_files(
+    project: Project, vocabulary: dict[str, Tag], today: datetime.date, cache: GenerateCache
+) -> list[FileMemo]:
+    """Validate each paper file, reusing the cache's result for files that did not change."""
+    resolved_dir = project.papers_dir.resolve()
+    remembered, cache.files = cache.files, {}  # files deleted since are forgotten
+    memos = []
+    for path in list_paper_files(project.papers_dir):
+        try:
+            stat = path.stat()
+        except OSError:  # a dangling link: read_paper_file names the problem
+            stat = path.lstat()
+        memo = remembered.get(path.name)
+        if memo is None or not memo.matches(stat):
+            content = read_paper_file(path, resolved_dir, project.root)
+            if isinstance(content, Problem):
+                result, problems, content_digest = None, [content], ""
+            else:
+                content_digest = digest(content)
+                if memo is None or memo.digest != content_digest:
+                    document = parse_paper_file(path, content, project.root)
+                    result, problems = (
+                        (None, [document])
+                        if isinstance(document, Problem)
+                        else validate_paper(document, vocabulary, today)
+                    )
+                else:
+                    result, problems = memo.result, list(memo.problems)
+            memo = FileMemo.of(stat, content_digest, result, problems)
+        cache.files[path.name] = memo
+        memos.append(memo)
+    return memos
 
 
 def load_hand_written_pages(pages_dir: Path) -> dict[PurePosixPath, bytes]:
@@ -138,23 +199,68 @@ def load_hand_written_pages(pages_dir: Path) -> dict[PurePosixPath, bytes]:
 
 
 def generate(
-    project: Project,
-    today: datetime.date | None = None,
-    in_place: bool = False,
-    strict: bool = False,
+    project: Project, today: datetime.date | None = None, strict: bool = False
 ) -> GenerateResult:
     """Validate the archive and write its Markdown pages into `docs_dir`.
 
-    By default the new pages are prepared beside the old ones and swapped in whole, so a
-    failed or killed run leaves the previous pages; the live preview writes `in_place`,
-    because MkDocs' file watcher follows the folder it started with.
+    Incremental: with the cache of the last run (`cache.py`), unchanged files are not
+    parsed again and pages whose inputs are unchanged are neither rendered nor read; the
+    bytes written are the same as without it. Pages are written in place, one atomic file
+    at a time, since MkDocs' live preview watches the folder it started with.
     """
     started = time.perf_counter()
-    archive, warnings = load_archive(project, today, strict)
-    pages = render_pages(build_indexes(archive), project.site)
-    write = write_pages if in_place else replace_pages
-    report = write(merge_pages(pages, load_hand_written_pages(project.pages_dir)), project.docs_dir)
-    return GenerateResult(archive, warnings, report, len(pages), time.perf_counter() - started)
+    cache_path = project.root / CACHE_FILE
+    cache = read_cache(cache_path, code_version())
+    slugs.REMEMBERED.update(cache.slugs)
+    archive, warnings = load_archive(project, today, strict, cache)
+    related_key = _related_inputs(archive.papers)
+    known_related = cache.related[1] if cache.related and cache.related[0] == related_key else None
+    index = build_indexes(archive, related=known_related)
+    entries = bibtex_entries(index, cache.entries)
+    hand_written = load_hand_written_pages(project.pages_dir)
+    plans = merge_pages(
+        plan_pages(index, project.site, entries),
+        {path: PagePlan.ready(content) for path, content in hand_written.items()},
+    )
+    current = {path for path, plan in plans.items() if _unchanged(project, cache, path, plan)}
+    pages = {path: plan.render() for path, plan in plans.items() if path not in current}
+    forget_cache(cache_path)
+    present = frozenset(cache.pages) if cache.pages else None  # None: a first run looks
+    report = write_pages(pages, project.docs_dir, keep=frozenset(current), present=present)
+    cache.related = (related_key, index.related)
+    cache.pages = {path: cache.pages[path] for path in current} | {
+        path: PageMemo(plans[path].inputs, *_size_and_time(project.docs_dir / path))
+        for path in pages
+    }
+    cache.entries = {
+        (index.digests[paper_id], index.citation_keys[paper_id]): entry
+        for paper_id, entry in entries.items()
+    }
+    cache.slugs = slugs.REMEMBERED
+    write_cache(cache_path, cache)
+    return GenerateResult(archive, warnings, report, len(plans), time.perf_counter() - started)
+
+
+def _related_inputs(papers: tuple[Paper, ...]) -> str:
+    """Digest of everything `related_papers` reads, so an edit to notes or links keeps it."""
+    return digest(repr([(p.id, p.title, p.abstract, p.tags, p.authors) for p in papers]).encode())
+
+
+def _unchanged(project: Project, cache: GenerateCache, path: PurePosixPath, plan: PagePlan) -> bool:
+    """True when the file at `path` was rendered from the plan's inputs and not touched since."""
+    memo = cache.pages.get(path)
+    if memo is None or plan.inputs is None:
+        return False
+    try:
+        stat = (project.docs_dir / path).stat()
+    except OSError:
+        return False
+    return memo.matches(plan.inputs, stat)
+
+
+def _size_and_time(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
 
 
 def build_date(archive: Archive) -> datetime.date:

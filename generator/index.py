@@ -12,11 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from slugify import slugify
-
 from generator.bibtex import assign_citation_keys
 from generator.model import Archive, Paper, Tag
-from generator.related import related_papers
+from generator.slugs import to_slug
 
 RELATED_COUNT = 5
 
@@ -74,10 +72,23 @@ class ArchiveIndex:
     """Paper id to its venue series (papers without a venue are absent)."""
     related: Mapping[str, tuple[str, ...]]
     """Paper id to the ids of the most similar papers, most similar first."""
+    digests: Mapping[str, str]
+    """Paper id to a digest of its file (`Archive.digests`): page keys for the cache."""
 
 
-def build_indexes(archive: Archive) -> ArchiveIndex:
-    """Build every index of the published papers of `archive`."""
+def build_indexes(
+    archive: Archive, related: Mapping[str, tuple[str, ...]] | None = None
+) -> ArchiveIndex:
+    """Build every index of the published papers of `archive`.
+
+    `related` is `related_papers(archive.papers)` when the caller already has it (the
+    generator's cache); otherwise it is computed here.
+    """
+    if related is None:
+        # Here, not at the top: numpy and scipy take 0.3 s to import, which a cached run saves.
+        from generator.related import related_papers
+
+        related = related_papers(archive.papers, RELATED_COUNT)
     papers = newest_first(archive.papers)
     by_tag: dict[str, list[Paper]] = {tag.slug: [] for tag in archive.tags}
     by_year: dict[int, list[Paper]] = defaultdict(list)
@@ -104,7 +115,8 @@ def build_indexes(archive: Archive) -> ArchiveIndex:
         tag_of={tag.slug: tag for tag in archive.tags},
         venues=venues,
         venue_of={paper.id: venue for venue in venues for paper in venue.papers},
-        related=related_papers(papers, RELATED_COUNT),
+        related=related,
+        digests=archive.digests,
     )
 
 
@@ -148,7 +160,7 @@ def _unique_slugs(names: Iterable[str], fallback: str) -> dict[str, str]:
     taken: dict[str, int] = {}
     slugs = {}
     for name in names:
-        base = slugify(name) or fallback
+        base = to_slug(name) or fallback
         taken[base] = taken.get(base, 0) + 1
         slugs[name] = base if taken[base] == 1 else f"{base}-{taken[base]}"
     return slugs
@@ -175,7 +187,7 @@ def _authors(by_author: Mapping[str, list[Paper]]) -> tuple[Author, ...]:
     for name in names:
         slug = slugs[name]
         family_name = _family_name(name)
-        initial = slugify(family_name)[:1]
+        initial = to_slug(family_name)[:1]
         authors.append(Author(name, slug, family_name, initial if initial.isalpha() else "other"))
     return tuple(authors)
 

@@ -73,27 +73,38 @@ def load_paper_files(papers_dir: Path, root: Path) -> tuple[list[RawDocument], l
     problems: list[Problem] = []
     resolved_dir = papers_dir.resolve()
     for path in list_paper_files(papers_dir):
-        shown = display_path(path, root)
-        if path.is_symlink() and not path.resolve().is_relative_to(resolved_dir):
-            problems.append(
-                Problem(
-                    shown,
-                    WHOLE_FILE,
-                    "is a link to a file outside papers/; copy the file in instead",
-                )
-            )
-            continue
-        result = parse_yaml_document(shown, path.read_bytes())
+        content = read_paper_file(path, resolved_dir, root)
+        result = content if isinstance(content, Problem) else parse_paper_file(path, content, root)
         (problems if isinstance(result, Problem) else documents).append(result)
-    for path in sorted(papers_dir.glob("*.yml")):
-        problems.append(
-            Problem(
-                display_path(path, root),
-                WHOLE_FILE,
-                f"paper files end in .yaml; rename it to {path.stem}.yaml",
-            )
+    return documents, problems + misnamed_paper_files(papers_dir, root)
+
+
+def read_paper_file(path: Path, resolved_dir: Path, root: Path) -> bytes | Problem:
+    """Read one paper file's bytes; refuse a link leading out of `resolved_dir`."""
+    if path.is_symlink() and not path.resolve().is_relative_to(resolved_dir):
+        return Problem(
+            display_path(path, root),
+            WHOLE_FILE,
+            "is a link to a file outside papers/; copy the file in instead",
         )
-    return documents, problems
+    return path.read_bytes()
+
+
+def parse_paper_file(path: Path, content: bytes, root: Path) -> RawDocument | Problem:
+    """Parse one paper file's bytes, naming it relative to `root` in any problem."""
+    return parse_yaml_document(display_path(path, root), content)
+
+
+def misnamed_paper_files(papers_dir: Path, root: Path) -> list[Problem]:
+    """Name each `*.yml` file: it would be silently skipped, so say how to rename it."""
+    return [
+        Problem(
+            display_path(path, root),
+            WHOLE_FILE,
+            f"paper files end in .yaml; rename it to {path.stem}.yaml",
+        )
+        for path in sorted(papers_dir.glob("*.yml"))
+    ]
 
 
 def load_vocabulary_file(papers_dir: Path, root: Path) -> RawDocument | Problem:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import total_ordering
@@ -165,3 +166,5 @@ class Archive:
     """The whole vocabulary, sorted by slug."""
     inbox: tuple[InboxItem, ...] = ()
     """Files marked `status: inbox`: checked, listed by `paper-archive inbox`, not published."""
+    digests: Mapping[str, str] = field(default_factory=dict)
+    """Paper id to a digest of its file: what the generator's cache keys pages by."""

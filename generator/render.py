@@ -9,6 +9,8 @@ are relative, so the site works at any sub-path.
 from __future__ import annotations
 
 import datetime
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
 from pathlib import PurePosixPath
@@ -16,9 +18,12 @@ from pathlib import PurePosixPath
 import jinja2
 from markupsafe import Markup
 
+from generator.cache import digest
 from generator.export import (
+    FEED_SIZE,
     archive_csv,
     archive_json,
+    archive_records,
     atom_feed,
     bibliography,
     bibtex_entries,
@@ -112,6 +117,8 @@ class LinksFrom:
 
     def __init__(self, source: str):
         self.source = source
+        self.depth = source.count("/")
+        """Folders below the root: every link from pages of one depth is the same."""
 
     def paper(self, paper: Paper) -> str:
         return relative_url(self.source, url_for_paper(paper))
@@ -148,14 +155,156 @@ class LinksFrom:
 
     def file(self, path: str) -> str:
         """Link to a download or feed (`papers.bib`, `tags/x.xml`) beside the pages."""
-        return "../" * self.source.count("/") + path
+        return "../" * self.depth + path
 
 
-def render_pages(index: ArchiveIndex, site: SiteInfo) -> Pages:
+class Fragments:
+    """HTML fragments repeated across pages, each rendered once per page depth.
+
+    A paper appears on a dozen pages (tags, year, venue, each author, related lists) and an
+    author in every co-author list; links climb to the root, so one rendering serves every
+    page of the same depth. At 10,000 papers this is most of the rendering time saved.
+    """
+
+    def __init__(self, index: ArchiveIndex, environment: jinja2.Environment):
+        self._index = index
+        self._paper_item = environment.get_template("_macros.md.j2").module.paper_item  # type: ignore[attr-defined]
+        self._items: dict[tuple[str, int], str] = {}
+        self._authors: dict[tuple[str, int], str] = {}
+
+    def item(self, paper: Paper, to: LinksFrom) -> Markup:
+        """Return the paper's `<li>` entry: title link, authors, date, venue, tag chips."""
+        return Markup(self._item(paper, to.depth, to))
+
+    def list(self, papers: Iterable[Paper], to: LinksFrom) -> Markup:
+        """Return a `<ul class="pa-list">` of `papers`, one entry per line."""
+        entries = "".join(f"{self._item(paper, to.depth, to)}\n" for paper in papers)
+        return Markup(f'<ul class="pa-list">\n{entries}</ul>')
+
+    def author(self, name: str, to: LinksFrom) -> Markup:
+        """Return a link to the author's entry on the authors pages."""
+        return Markup(self._author(name, to.depth, to))
+
+    def co_authors(self, name: str, to: LinksFrom) -> Markup:
+        """Return `With A (2), B, C`: who wrote with `name`, most joint papers first."""
+        links = [
+            f"{self._author(other.name, to.depth, to)} ({shared})"
+            if shared > 1
+            else self._author(other.name, to.depth, to)
+            for other, shared in co_authors(name, self._index)
+        ]
+        return Markup(f'<p class="pa-coauthors">With {", ".join(links)}</p>' if links else "")
+
+    def _item(self, paper: Paper, depth: int, to: LinksFrom) -> str:
+        found = self._items.get((paper.id, depth))
+        if found is None:
+            found = self._items[paper.id, depth] = str(self._paper_item(paper, self._index, to))
+        return found
+
+    def _author(self, name: str, depth: int, to: LinksFrom) -> str:
+        found = self._authors.get((name, depth))
+        if found is None:
+            href = to.author(self._index.author_of[name])
+            found = self._authors[name, depth] = Markup('<a href="{}">{}</a>').format(href, name)
+        return found
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    """A page not yet rendered: a digest of everything it shows, and how to render it."""
+
+    inputs: str | None
+    """Digest of the page's inputs (`PageInputs`); None for pages cheap enough to redo."""
+    render: Callable[[], str | bytes]
+
+    @classmethod
+    def ready(cls, content: str | bytes) -> PagePlan:
+        """A page already made (an export, a hand-written page)."""
+        return cls(None, lambda: content)
+
+
+Plans = dict[PurePosixPath, PagePlan]
+
+
+class PageInputs:
+    """Digests of what each costly page shows, so an unchanged page need not be rendered.
+
+    A paper's file digest stands for everything about it; its `listing` digest for what
+    other pages show of it (title, date, venue, tags, authors with their anchors). Every
+    digest also covers the site's settings and the tag vocabulary, which chips show.
+    """
+
+    def __init__(self, index: ArchiveIndex, site: SiteInfo):
+        self._index = index
+        self._common = digest(repr((site, index.tags)).encode())
+        self._listings: dict[str, str] = {}
+
+    def listing(self, paper: Paper) -> str:
+        """Digest of the paper as lists, bylines and co-author lines show it."""
+        found = self._listings.get(paper.id)
+        if found is None:
+            authors = [self._index.author_of[name] for name in paper.authors]
+            anchors = [(author.slug, author.letter) for author in authors]
+            shown = (
+                paper.title,
+                paper.date.toordinal(),
+                paper.venue,
+                paper.tags,
+                paper.authors,
+                anchors,
+            )
+            found = self._listings[paper.id] = digest(repr(shown).encode())
+        return found
+
+    def paper(self, paper: Paper) -> str:
+        """Digest of a paper page: its file, key, venue page and related papers."""
+        index = self._index
+        venue = index.venue_of.get(paper.id)
+        related = [(other, self.listing(index.by_id[other])) for other in index.related[paper.id]]
+        return self._of(
+            self._content(paper),
+            index.citation_keys[paper.id],
+            self.listing(paper),
+            venue.slug if venue else None,
+            related,
+        )
+
+    def listing_page(self, *about: object, papers: Iterable[Paper]) -> str:
+        """Digest of a page listing `papers`, with `about` naming the page."""
+        return self._of(about, [self.listing(paper) for paper in papers])
+
+    def download(self, *about: object, papers: Iterable[Paper]) -> str:
+        """Digest of a download or feed of `papers`: all of each paper, and its key."""
+        keys = self._index.citation_keys
+        return self._of(about, [(self._content(paper), keys[paper.id]) for paper in papers])
+
+    def _content(self, paper: Paper) -> str:
+        # An archive made in memory (tests, tools) has no file digests: the paper stands in.
+        return self._index.digests.get(paper.id) or digest(repr(paper).encode())
+
+    def _of(self, *parts: object) -> str:
+        return digest(repr((self._common, parts)).encode())
+
+
+def render_pages(
+    index: ArchiveIndex, site: SiteInfo, entries: Mapping[str, str] | None = None
+) -> Pages:
     """Render every generated page of the archive, plus its feeds and exports."""
+    return {path: plan.render() for path, plan in plan_pages(index, site, entries).items()}
+
+
+def plan_pages(
+    index: ArchiveIndex, site: SiteInfo, entries: Mapping[str, str] | None = None
+) -> Plans:
+    """Plan every page of the archive; pages render only when a plan's `render` is called.
+
+    `entries` are the papers' BibTeX entries (`bibtex_entries`) when the caller has them.
+    """
     environment = _environment()
-    entries = bibtex_entries(index)
-    pages: Pages = {}
+    entries = bibtex_entries(index) if entries is None else entries
+    fragments = Fragments(index, environment)
+    inputs = PageInputs(index, site)
+    plans: Plans = {}
 
     def render(
         url: str,
@@ -163,15 +312,21 @@ def render_pages(index: ArchiveIndex, site: SiteInfo) -> Pages:
         meta: dict[str, object],
         source: object = "papers/",
         **context: object,
-    ) -> None:
+    ) -> str:
         context["front_matter"] = Markup(front_matter(source, meta))
-        pages[source_path(url)] = environment.get_template(template).render(
-            index=index, to=LinksFrom(url), **context
+        return environment.get_template(template).render(
+            index=index, to=LinksFrom(url), fragments=fragments, **context
         )
 
-    for paper in index.papers:
+    def plan(inputs: str | None, url: str, *arguments: object, **context: object) -> None:
+        plans[source_path(url)] = PagePlan(
+            inputs,
+            functools.partial(render, url, *arguments, **context),  # type: ignore[arg-type]
+        )
+
+    def paper_page(paper: Paper) -> str:
         tags = [index.tag_of[slug] for slug in paper.tags]
-        render(
+        return render(
             url_for_paper(paper),
             "paper.md.j2",
             paper_fields(paper, tags, site.url),
@@ -184,17 +339,24 @@ def render_pages(index: ArchiveIndex, site: SiteInfo) -> Pages:
             citation=plain_citation(paper),
             related=[index.by_id[other] for other in index.related.get(paper.id, ())],
         )
-    _render_tags(render, index)
-    _render_timeline(render, index)
-    _render_authors(render, index)
-    _render_venues(render, index)
-    render(
+
+    for paper in index.papers:
+        plans[source_path(url_for_paper(paper))] = PagePlan(
+            inputs.paper(paper), functools.partial(paper_page, paper)
+        )
+    _plan_tags(plan, index, inputs)
+    _plan_timeline(plan, index, inputs)
+    _plan_authors(plan, index, inputs)
+    _plan_venues(plan, index, inputs)
+    plan(
+        None,
         STATS,
         "stats.md.j2",
         page_fields("Stats", "The archive in numbers: papers per month, tag, venue and author."),
         **stats(index),
     )
-    render(
+    plan(
+        None,
         HOME,
         "home.md.j2",
         page_fields(site.name, site.description, hide=["navigation", "toc"]),
@@ -207,12 +369,13 @@ def render_pages(index: ArchiveIndex, site: SiteInfo) -> Pages:
         ],
         additions=additions_sparkline(index),
     )
-    pages.update(_exports(index, site, entries))
-    return pages
+    plans.update(_plan_exports(index, site, entries, inputs))
+    return plans
 
 
-def _render_tags(render, index: ArchiveIndex) -> None:  # type: ignore[no-untyped-def]
-    render(
+def _plan_tags(plan, index: ArchiveIndex, inputs: PageInputs) -> None:  # type: ignore[no-untyped-def]
+    plan(
+        None,
         TAG_INDEX,
         "tag_index.md.j2",
         page_fields("Tags", "Every tag of the archive, with the number of papers under it."),
@@ -221,19 +384,22 @@ def _render_tags(render, index: ArchiveIndex) -> None:  # type: ignore[no-untype
     )
     for tag in index.tags:
         feed = {"href": tag_feed_path(tag.slug), "title": escape(f"{tag.title}: new papers")}
-        render(
+        papers = index.by_tag[tag.slug]
+        plan(
+            inputs.listing_page("tag", tag, papers=papers),
             url_for_tag(tag.slug),
             "tag.md.j2",
             page_fields(tag.title, tag.description, feed=feed),
             "papers/_tags.yaml",
             tag=tag,
-            papers=index.by_tag[tag.slug],
+            papers=papers,
         )
 
 
-def _render_timeline(render, index: ArchiveIndex) -> None:  # type: ignore[no-untyped-def]
+def _plan_timeline(plan, index: ArchiveIndex, inputs: PageInputs) -> None:  # type: ignore[no-untyped-def]
     busiest = max((len(papers) for papers in index.by_year.values()), default=1)
-    render(
+    plan(
+        None,
         TIMELINE,
         "timeline_index.md.j2",
         page_fields("Timeline", "Papers of the archive by year of first publication."),
@@ -243,7 +409,8 @@ def _render_timeline(render, index: ArchiveIndex) -> None:  # type: ignore[no-un
         meta = page_fields(
             f"Papers of {year}", f"Papers of the archive first published in {year}, by month."
         )
-        render(
+        plan(
+            inputs.listing_page("year", year, papers=papers),
             url_for_year(year),
             "year.md.j2",
             meta,
@@ -253,10 +420,11 @@ def _render_timeline(render, index: ArchiveIndex) -> None:  # type: ignore[no-un
         )
 
 
-def _render_authors(render, index: ArchiveIndex) -> None:  # type: ignore[no-untyped-def]
+def _plan_authors(plan, index: ArchiveIndex, inputs: PageInputs) -> None:  # type: ignore[no-untyped-def]
     letters = _authors_by_letter(index)
     prolific = sorted(index.authors, key=lambda a: -len(index.by_author[a.name]))[:PROLIFIC_COUNT]
-    render(
+    plan(
+        None,
         AUTHOR_INDEX,
         "author_index.md.j2",
         page_fields("Authors", "Everyone who wrote a paper in the archive."),
@@ -270,19 +438,23 @@ def _render_authors(render, index: ArchiveIndex) -> None:  # type: ignore[no-unt
             f"Authors of the archive whose family name starts with {label}.",
             hide=["toc"],
         )
-        render(
+        shown = [(a.name, a.slug, len(index.by_author[a.name])) for a in authors]
+        papers = (paper for author in authors for paper in index.by_author[author.name])
+        nav = [other for other, _ in letters]
+        plan(
+            inputs.listing_page("letter", letter, nav, shown, papers=papers),
             url_for_letter(letter),
             "author_letter.md.j2",
             meta,
             letter=letter,
             letters=letters,
             authors=authors,
-            co_authors=lambda name: co_authors(name, index),
         )
 
 
-def _render_venues(render, index: ArchiveIndex) -> None:  # type: ignore[no-untyped-def]
-    render(
+def _plan_venues(plan, index: ArchiveIndex, inputs: PageInputs) -> None:  # type: ignore[no-untyped-def]
+    plan(
+        None,
         VENUE_INDEX,
         "venue_index.md.j2",
         page_fields(
@@ -291,33 +463,56 @@ def _render_venues(render, index: ArchiveIndex) -> None:  # type: ignore[no-unty
     )
     for venue in index.venues:
         meta = page_fields(venue.name, f"Papers of the archive published at {venue.name}.")
-        render(url_for_venue(venue), "venue.md.j2", meta, venue=venue)
+        plan(
+            inputs.listing_page("venue", venue.name, venue.slug, papers=venue.papers),
+            url_for_venue(venue),
+            "venue.md.j2",
+            meta,
+            venue=venue,
+        )
 
 
-def _exports(index: ArchiveIndex, site: SiteInfo, entries: dict[str, str]) -> Pages:
-    """Feeds and downloads, written beside the pages; MkDocs copies them as they are."""
+def _plan_exports(
+    index: ArchiveIndex, site: SiteInfo, entries: Mapping[str, str], inputs: PageInputs
+) -> Plans:
+    """Feeds and downloads, written beside the pages; MkDocs copies them as they are.
+
+    The archive-wide files change with any paper and are cheap to join, so they are always
+    made; a tag's feed and BibTeX file only when one of its papers changed.
+    """
     updated = max(
         (paper.added or paper.date for paper in index.papers), default=datetime.date(2000, 1, 1)
     )
-    exports: Pages = {
-        PurePosixPath("feed.xml"): atom_feed(
-            f"{site.name}: new papers", "feed.xml", site.url, by_addition(index.papers), updated
+    records = archive_records(index, site.url)
+    plans: Plans = {
+        PurePosixPath("feed.xml"): PagePlan.ready(
+            atom_feed(
+                f"{site.name}: new papers",
+                "feed.xml",
+                site.url,
+                by_addition(index.papers),
+                updated,
+            )
         ),
-        PurePosixPath("papers.bib"): bibliography(index.papers, index, entries),
-        PurePosixPath("papers.json"): archive_json(index, site.url),
-        PurePosixPath("papers.csv"): archive_csv(index, site.url),
+        PurePosixPath("papers.bib"): PagePlan.ready(bibliography(index.papers, index, entries)),
+        PurePosixPath("papers.json"): PagePlan.ready(archive_json(records)),
+        PurePosixPath("papers.csv"): PagePlan.ready(archive_csv(records)),
     }
     for tag in index.tags:
         papers = index.by_tag[tag.slug]
-        exports[PurePosixPath(f"tags/{tag.slug}.bib")] = bibliography(papers, index, entries)
-        exports[PurePosixPath(tag_feed_path(tag.slug))] = atom_feed(
-            f"{site.name}: {tag.title}",
-            tag_feed_path(tag.slug),
-            site.url,
-            by_addition(papers),
-            updated,
+        plans[PurePosixPath(f"tags/{tag.slug}.bib")] = PagePlan(
+            inputs.download("bib", papers=papers),
+            functools.partial(bibliography, papers, index, entries),
         )
-    return exports
+        in_feed = by_addition(papers)[:FEED_SIZE]
+        feed = tag_feed_path(tag.slug)
+        plans[PurePosixPath(feed)] = PagePlan(
+            inputs.download("feed", tag, updated, papers=in_feed),
+            functools.partial(
+                atom_feed, f"{site.name}: {tag.title}", feed, site.url, in_feed, updated
+            ),
+        )
+    return plans
 
 
 def _by_size(items, groups, key):  # type: ignore[no-untyped-def]

@@ -71,7 +71,7 @@ def serve_forever(project: Project, dev_addr: str) -> None:
 def _regenerate(project: Project, site_dir: Path) -> bool:
     """Regenerate the pages; on errors print them and return False (keep the last good site)."""
     try:
-        result = generate(project, in_place=True)
+        result = generate(project)
     except ArchiveError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)

@@ -2,22 +2,25 @@
 
 Invariant: a file is rewritten only when its bytes change (so `mkdocs serve --dirty` and
 make-style tools see real changes only), each write is atomic (temp file + rename), and
-files no page claims any more are removed. Nothing is written outside `out_dir`.
-`replace_pages` goes further for builds: the whole folder changes at once or not at all.
+files no page claims any more are removed. Nothing is written outside `out_dir`. The
+folder as a whole is not swapped: a killed run leaves whole files, some new, and no
+generator cache (see cache.py), so the next run checks every file again.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 from generator.errors import OutputError
 
 PageContent = str | bytes
+Page = TypeVar("Page")
+"""Content, or a plan to make it: merging only looks at paths."""
 
 
 @dataclass(frozen=True)
@@ -29,9 +32,9 @@ class WriteReport:
     deleted: tuple[PurePosixPath, ...]
 
 
-def merge_pages(*sources: Mapping[PurePosixPath, PageContent]) -> dict[PurePosixPath, PageContent]:
+def merge_pages(*sources: Mapping[PurePosixPath, Page]) -> dict[PurePosixPath, Page]:
     """Combine page sets, refusing two pages for one path (e.g. a hand-written `tags/index.md`)."""
-    merged: dict[PurePosixPath, PageContent] = {}
+    merged: dict[PurePosixPath, Page] = {}
     for source in sources:
         for path, content in source.items():
             if path in merged:
@@ -42,8 +45,18 @@ def merge_pages(*sources: Mapping[PurePosixPath, PageContent]) -> dict[PurePosix
     return merged
 
 
-def write_pages(pages: Mapping[PurePosixPath, PageContent], out_dir: Path) -> WriteReport:
-    """Make `out_dir` hold exactly `pages`, touching only files whose content changed."""
+def write_pages(
+    pages: Mapping[PurePosixPath, PageContent],
+    out_dir: Path,
+    keep: frozenset[PurePosixPath] = frozenset(),
+    present: frozenset[PurePosixPath] | None = None,
+) -> WriteReport:
+    """Make `out_dir` hold exactly `pages` plus `keep`, touching only files whose content changed.
+
+    `keep` names files known to be current already (the generator's cache vouches for
+    them): they are neither read nor deleted. `present`, when known (the cache's record of
+    the last run), lists the files `out_dir` holds, which saves walking the folder.
+    """
     for path in pages:
         if path.is_absolute() or ".." in path.parts or not path.parts:
             raise OutputError(f"refusing to write {path}: outside the output folder")
@@ -59,42 +72,16 @@ def write_pages(pages: Mapping[PurePosixPath, PageContent], out_dir: Path) -> Wr
             continue
         _write_atomically(target, data)
         written.append(path)
-    deleted = _delete_unclaimed(out_dir, set(pages))
-    return WriteReport(tuple(written), unchanged, tuple(deleted))
-
-
-def replace_pages(pages: Mapping[PurePosixPath, PageContent], out_dir: Path) -> WriteReport:
-    """Like `write_pages`, but prepare a complete new folder first, then swap it in.
-
-    The staging folder starts as hard links to the current files, so unchanged pages keep
-    their modification times and cost no copying; changed pages get new files (renamed
-    into place), which leaves the live folder's files untouched. A failure or a kill
-    before the swap leaves `out_dir` exactly as it was.
-    """
-    staging = out_dir.with_name(f"{out_dir.name}.new")
-    previous = out_dir.with_name(f"{out_dir.name}.old")
-    recover_interrupted_swap(out_dir)
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        if out_dir.is_dir():
-            shutil.copytree(out_dir, staging, copy_function=os.link, symlinks=True)
-        report = write_pages(pages, staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    shutil.rmtree(previous, ignore_errors=True)
-    if out_dir.exists():
-        out_dir.rename(previous)
-    staging.rename(out_dir)
-    shutil.rmtree(previous, ignore_errors=True)
-    return report
-
-
-def recover_interrupted_swap(out_dir: Path) -> None:
-    """Put back the last complete folder if a kill fell between the two renames of a swap."""
-    previous = out_dir.with_name(f"{out_dir.name}.old")
-    if not out_dir.exists() and previous.is_dir():
-        previous.rename(out_dir)
+    claimed = keep.union(pages)
+    if present is None:
+        present = frozenset(
+            PurePosixPath(file.relative_to(out_dir).as_posix())
+            for file in out_dir.rglob("*")
+            if file.is_file() or file.is_symlink()
+        )
+    deleted = sorted(present - claimed)
+    _delete(out_dir, deleted)
+    return WriteReport(tuple(written), unchanged + len(keep), tuple(deleted))
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
@@ -112,14 +99,12 @@ def _write_atomically(target: Path, data: bytes) -> None:
         raise
 
 
-def _delete_unclaimed(out_dir: Path, claimed: set[PurePosixPath]) -> list[PurePosixPath]:
-    deleted = []
-    for file in sorted(out_dir.rglob("*")):
-        relative = PurePosixPath(file.relative_to(out_dir).as_posix())
-        if (file.is_file() or file.is_symlink()) and relative not in claimed:
-            file.unlink()
-            deleted.append(relative)
-    for folder in sorted((d for d in out_dir.rglob("*") if d.is_dir()), reverse=True):
-        if not any(folder.iterdir()):
+def _delete(out_dir: Path, paths: list[PurePosixPath]) -> None:
+    """Delete `paths`, then the folders they leave empty."""
+    for path in paths:
+        (out_dir / path).unlink(missing_ok=True)
+    for folder in sorted(
+        {out_dir / parent for path in paths for parent in path.parents}, reverse=True
+    ):
+        if folder != out_dir and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
-    return deleted

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from generator.markup import plain_text, render_markdown, render_math
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.load import load_paper_files
+from generator.markup import _PLAIN_PROSE, _converter, plain_text, render_markdown, render_math
+
+REPOSITORY = Path(__file__).resolve().parents[1]
 
 
 def test_inline_math_becomes_mathml_and_underscores_are_not_emphasis() -> None:
@@ -49,3 +57,32 @@ def test_plain_text_flattens_markdown_and_math() -> None:
         plain_text("See [MoS](https://x.org), **bold** and $8\\times$H100 a_b.\n\n# Next")
         == "See MoS, bold and 8×H100 a_b. Next"
     )
+
+
+# Prose and what sits at the edge of plain prose: line starts, trailing spaces, entities.
+_PROSE_PIECES = [
+    *"abcXYZé日" * 5,
+    *" .,;:-+=()'\"%/?01\n",
+    *("\n\n", "  \n", " \n", "\xa0", "\u2028", "\t", "1. ", "- ", "# ", "==", "---"),
+    *("&", "<b>", "*x*", "_x_", "`x`", "$x$", "[a](b)", "> ", "    code", "\\"),
+]
+_PROSE = st.lists(st.sampled_from(_PROSE_PIECES), max_size=25).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_PROSE)
+def test_the_plain_prose_shortcut_gives_what_markdown_gives(text: str) -> None:
+    if _PLAIN_PROSE.fullmatch(text):
+        converter = _converter()
+        converter.reset()
+        converter.heading_level = 3  # type: ignore[attr-defined]
+        assert render_markdown(text) == converter.convert(text)
+
+
+def test_the_bundled_abstracts_mostly_take_the_plain_prose_shortcut() -> None:
+    abstracts = [
+        document.data["abstract"]
+        for document in load_paper_files(REPOSITORY / "papers", REPOSITORY)[0]
+        if isinstance(document.data, dict) and document.data.get("abstract")
+    ]
+    assert sum(bool(_PLAIN_PROSE.fullmatch(text)) for text in abstracts) > len(abstracts) / 2

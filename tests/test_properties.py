@@ -28,6 +28,7 @@ from generator.importers.intake import KnownPapers
 from generator.index import build_indexes
 from generator.load import RawDocument
 from generator.model import Archive, Paper, Severity, Tag
+from generator.pagemeta import front_matter
 from generator.paperfile import paper_id_for
 from generator.render import SiteInfo, render_pages
 from generator.validate import validate_paper, validate_vocabulary
@@ -136,6 +137,14 @@ def test_any_title_author_and_venue_show_as_the_same_text(
     assert texts(html, "p", "pa-byline") == [paper.authors[0]]
     assert texts(html, "a", "pa-venue") == ([paper.venue] if paper.venue else [])
     assert unescape(meta["title"]) == paper.title  # Material prints it raw into <title>
+
+
+@PROPERTY
+@given(value=st.one_of(text, st.text()), names=st.lists(text, max_size=3))
+def test_front_matter_reads_back_as_written_whatever_the_text(value: str, names: list[str]) -> None:
+    fields = {"title": value, "hide": ["toc"], "citation": {"authors": names, "abstract": value}}
+    _, meta = get_data(front_matter("papers/p.yaml", fields) + "body\n")  # as MkDocs reads a page
+    assert meta == fields
 
 
 # ---- slugs and keys: stable, unique, URL-safe ----------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from generator.errors import OutputError
-from generator.write import merge_pages, recover_interrupted_swap, replace_pages, write_pages
+from generator.write import merge_pages, write_pages
 
 P = PurePosixPath
 
@@ -52,29 +52,19 @@ def test_bytes_are_written_as_they_are(tmp_path: Path) -> None:
     assert (tmp_path / "img" / "logo.png").read_bytes() == b"\x89PNG\r\n"
 
 
-def test_replace_pages_swaps_in_a_complete_folder_and_keeps_unchanged_files(tmp_path: Path) -> None:
-    out = tmp_path / "docs"
-    replace_pages({P("a.md"): "same", P("b.md"): "old"}, out)
-    os.utime(out / "a.md", (1, 1))
-    report = replace_pages({P("a.md"): "same", P("c.md"): "new"}, out)
+def test_kept_files_are_neither_read_nor_deleted_and_others_go(tmp_path: Path) -> None:
+    write_pages({P("a.md"): "cached", P("b.md"): "old"}, tmp_path)
+    os.utime(tmp_path / "a.md", (1, 1))
+    report = write_pages({P("c.md"): "new"}, tmp_path, keep=frozenset({P("a.md")}))
     assert report.written == (P("c.md"),) and report.deleted == (P("b.md"),)
-    assert sorted(p.name for p in out.iterdir()) == ["a.md", "c.md"]
-    assert (out / "a.md").stat().st_mtime == 1
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs"], "no staging folder left behind"
+    assert report.unchanged == 1
+    assert (tmp_path / "a.md").read_text() == "cached"
+    assert (tmp_path / "a.md").stat().st_mtime == 1
 
 
-def test_a_failure_before_the_swap_leaves_the_live_folder_untouched(tmp_path: Path) -> None:
-    out = tmp_path / "docs"
-    replace_pages({P("a.md"): "good"}, out)
+def test_a_path_outside_the_folder_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    write_pages({P("a.md"): "good"}, tmp_path)
     with pytest.raises(OutputError):
-        replace_pages({P("a.md"): "changed", P("../evil.md"): "x"}, out)
-    assert (out / "a.md").read_text() == "good"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs"]
-
-
-def test_an_interrupted_swap_is_recovered(tmp_path: Path) -> None:
-    out = tmp_path / "docs"
-    replace_pages({P("a.md"): "good"}, out)
-    out.rename(tmp_path / "docs.old")  # a kill between the two renames
-    recover_interrupted_swap(out)
-    assert (out / "a.md").read_text() == "good"
+        write_pages({P("a.md"): "changed", P("../evil.md"): "x"}, tmp_path)
+    assert (tmp_path / "a.md").read_text() == "good"
+    assert not (tmp_path.parent / "evil.md").exists()

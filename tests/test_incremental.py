@@ -1,0 +1,188 @@
+"""The generator's cache (generator/cache.py): a cached run writes the same bytes as a run
+from nothing, after every kind of edit a curator makes, and skips what did not change."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from generator.build import generate, load_project
+from generator.cache import CACHE_FILE
+from tests.conftest import copy_project
+
+SCALEBIO = "scalebio-scalable-bilevel-optimization-for-llm-data"
+MOE_SURVEY = "a-survey-on-inference-optimization-techniques-for-mixture-of"
+
+
+def generated(root: Path) -> dict[str, bytes]:
+    docs = load_project(root).docs_dir
+    return {
+        path.relative_to(docs).as_posix(): path.read_bytes()
+        for path in sorted(docs.rglob("*"))
+        if path.is_file()
+    }
+
+
+def from_nothing(root: Path, scratch: Path) -> dict[str, bytes]:
+    """Generate a copy of `root`'s sources with no cache and no earlier pages."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    for name in ("mkdocs.yml", "papers", "pages", "theme_overrides"):
+        source = root / name
+        if source.is_dir():
+            shutil.copytree(source, scratch / name)
+        else:
+            shutil.copy(source, scratch / name)
+    generate(load_project(scratch))
+    return generated(scratch)
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def add_paper(papers: Path) -> None:
+    source = (papers / f"{MOE_SURVEY}.yaml").read_text(encoding="utf-8")
+    copy = source.replace("arxiv: '2412.14219'", "arxiv: '2412.99999'").replace(
+        "title: A Survey on", "title: Another Survey on"
+    )
+    (papers / "another-survey.yaml").write_text(copy, encoding="utf-8")
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "abstract": lambda papers: replace_in(
+        papers / f"{SCALEBIO}.yaml", "abstract: ", "abstract: Revised. "
+    ),
+    "title": lambda papers: replace_in(
+        papers / f"{MOE_SURVEY}.yaml", "title: A Survey", "title: The Survey"
+    ),
+    "author renamed": lambda papers: replace_in(
+        papers / f"{MOE_SURVEY}.yaml", "- Peng Tang", "- Peng Tang-Zhou"
+    ),
+    "tags": lambda papers: replace_in(
+        papers / f"{MOE_SURVEY}.yaml", "- model-compression\n", "- benchmark\n"
+    ),
+    "date": lambda papers: replace_in(
+        papers / f"{MOE_SURVEY}.yaml", "date: 2024-12-18", "date: 2023-01-05"
+    ),
+    "notes": lambda papers: replace_in(
+        papers / f"{MOE_SURVEY}.yaml", "added: 2025-11-13", "notes: Read *this* first.\nadded: 2025-11-13"
+    ),
+    "vocabulary": lambda papers: replace_in(
+        papers / "_tags.yaml", "title: Benchmarks", "title: Benchmarks & suites"
+    ),
+    "paper added": add_paper,
+    "paper deleted": lambda papers: (papers / f"{SCALEBIO}.yaml").unlink(),
+}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("incremental") / "archive")
+    generate(load_project(root))
+    return root
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_after_each_kind_of_edit_the_cached_run_writes_what_a_fresh_run_writes(
+    project: Path, tmp_path: Path, edit: str
+) -> None:
+    EDITS[edit](project / "papers")
+    generate(load_project(project))
+    assert (project / CACHE_FILE).is_file()
+    assert generated(project) == from_nothing(project, tmp_path / "fresh")
+
+
+def test_an_unchanged_archive_renders_nothing_and_writes_nothing(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "archive")
+    generate(load_project(root))
+    before = {path: path.stat().st_mtime_ns for path in (root / "build" / "docs").rglob("*")}
+    report = generate(load_project(root)).report
+    assert report.written == () and report.deleted == ()
+    assert {path: path.stat().st_mtime_ns for path in before} == before
+
+
+def test_one_abstract_edit_rewrites_its_page_and_the_downloads_only(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "archive")
+    generate(load_project(root))
+    EDITS["abstract"](root / "papers")
+    written = {path.as_posix() for path in generate(load_project(root)).report.written}
+    assert f"papers/{SCALEBIO}.md" in written
+    assert not {path for path in written if path.startswith(("tags/", "authors/", "timeline/"))}
+
+
+def test_a_generated_page_changed_or_deleted_by_hand_is_written_again(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "archive")
+    generate(load_project(root))
+    docs = root / "build" / "docs"
+    expected = generated(root)
+    (docs / "papers" / f"{SCALEBIO}.md").write_text("edited by hand", encoding="utf-8")
+    (docs / "tags" / "llm-inference.md").unlink()
+    generate(load_project(root))
+    assert generated(root) == expected
+
+
+def test_an_edit_within_the_same_clock_tick_and_size_is_still_seen(tmp_path: Path) -> None:
+    """A file saved twice in one modification-time tick, same size: only its bytes differ."""
+    root = copy_project(tmp_path / "archive")
+    paper = root / "papers" / f"{SCALEBIO}.yaml"
+    os.utime(paper)  # saved just now,
+    generate(load_project(root))  # and read moments later: a "racy" entry
+    stat = paper.stat()
+    replace_in(paper, "title: 'ScaleBiO: ", "title: 'ScaleBIO: ")
+    os.utime(paper, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert (paper.stat().st_size, paper.stat().st_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+    generate(load_project(root))
+    page = (root / "build" / "docs" / "papers" / f"{SCALEBIO}.md").read_text(encoding="utf-8")
+    assert "ScaleBIO: Scalable" in page
+
+
+def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "archive")
+    generate(load_project(root))
+    expected = generated(root)
+    (root / CACHE_FILE).write_bytes(b"not a pickle")
+    EDITS["title"](root / "papers")
+    generate(load_project(root))
+    assert generated(root) == from_nothing(root, tmp_path / "fresh")
+    assert generated(root) != expected
+
+
+def test_a_new_site_address_reaches_every_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_project(tmp_path / "archive")
+    generate(load_project(root))
+    monkeypatch.setenv("SITE_URL", "https://example.org/archive/")
+    generate(load_project(root))
+    page = (root / "build" / "docs" / "papers" / f"{SCALEBIO}.md").read_text(encoding="utf-8")
+    assert "https://example.org/archive/papers/" in page
+    assert generated(root) == from_nothing(root, tmp_path / "fresh")
+
+
+def test_the_cache_is_gone_while_pages_are_being_written(tmp_path: Path) -> None:
+    """Deleted before the first page changes, written after the last: a kill leaves none."""
+    root = copy_project(tmp_path / "archive")
+    generate(load_project(root))
+    EDITS["abstract"](root / "papers")
+    seen: list[bool] = []
+    import generator.build as build
+
+    original = build.write_pages
+
+    def spying(*arguments, **keywords):  # type: ignore[no-untyped-def]
+        seen.append((root / CACHE_FILE).exists())
+        return original(*arguments, **keywords)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build, "write_pages", spying)
+        generate(load_project(root))
+    assert seen == [False]
+    assert (root / CACHE_FILE).is_file()
+    assert PurePosixPath(CACHE_FILE.as_posix()).parts[0] == "build"
