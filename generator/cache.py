@@ -10,8 +10,8 @@ Memories, each dropped when something it depends on changes:
 - `pages`: for each generated file, a digest of what it was rendered from and the file's
   size and modification time, so a page whose inputs are unchanged is neither rendered
   nor read again.
-- `entries` and `slugs`: results of pure functions (BibTeX entries, python-slugify) by
-  their arguments.
+- `entries`, `rows` and `slugs`: results of pure functions (BibTeX entries, download rows,
+  python-slugify) by their arguments.
 
 All of it is dropped when the generator's code, Python or a library that shapes its
 output changes, and `files` when the vocabulary or today's date (validation context)
@@ -33,6 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from generator.export import PaperRow
 from generator.model import InboxItem, Paper, Problem
 
 CACHE_FILE = Path("build") / "cache" / "generate.pickle"
@@ -108,6 +109,8 @@ class GenerateCache:
     pages: dict[PurePosixPath, PageMemo] = field(default_factory=dict)
     entries: dict[tuple[str, str], str] = field(default_factory=dict)
     """(file digest, citation key) -> the paper's BibTeX entry."""
+    rows: dict[tuple[str, str, str], PaperRow] = field(default_factory=dict)
+    """(file digest, citation key, site URL) -> the paper's `papers.json`/`.csv` row."""
     slugs: dict[tuple[str, str], str] = field(default_factory=dict)
     """`slugs.REMEMBERED` of the last run."""
 

@@ -13,6 +13,7 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from generator.bibtex import format_bibtex
 from generator.index import ArchiveIndex
@@ -88,29 +89,55 @@ def paper_record(paper: Paper, index: ArchiveIndex, site_url: str) -> dict[str, 
     return record
 
 
-def archive_records(index: ArchiveIndex, site_url: str) -> list[dict[str, object]]:
-    """Every published paper's record, newest first: the rows of `papers.json` and `.csv`."""
-    return [paper_record(paper, index, site_url) for paper in index.papers]
+@dataclass(frozen=True)
+class PaperRow:
+    """One paper as `papers.json` and `papers.csv` hold it: a JSON line and a CSV row."""
+
+    json: str
+    csv: str
 
 
-def archive_json(records: Sequence[dict[str, object]]) -> str:
+def paper_rows(
+    index: ArchiveIndex,
+    site_url: str,
+    known: Mapping[tuple[str, str, str], PaperRow] | None = None,
+) -> dict[str, PaperRow]:
+    """Each published paper's row, newest first.
+
+    `known` maps (file digest, citation key, site URL) to rows made before (the generator's
+    cache); a row depends on nothing else.
+    """
+    known = known or {}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    rows = {}
+    for paper in index.papers:
+        row = known.get((index.digests.get(paper.id, ""), index.citation_keys[paper.id], site_url))
+        if row is None:
+            record = paper_record(paper, index, site_url)
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow(_csv_cell(record[field]) for field in CSV_FIELDS)
+            row = PaperRow(json.dumps(record, ensure_ascii=False), buffer.getvalue())
+        rows[paper.id] = row
+    return rows
+
+
+def archive_json(rows: Iterable[PaperRow]) -> str:
     """Return `papers.json`: `{"papers": [...]}`, one paper per line.
 
     One line per paper keeps the file readable and diffable, and lets the C encoder do
     the work (an indented dump runs json's Python encoder: seconds at 10,000 papers).
     """
-    lines = ",\n".join(json.dumps(record, ensure_ascii=False) for record in records)
-    return f'{{"papers": [\n{lines}\n]}}\n' if records else '{"papers": []}\n'
+    lines = ",\n".join(row.json for row in rows)
+    return f'{{"papers": [\n{lines}\n]}}\n' if lines else '{"papers": []}\n'
 
 
-def archive_csv(records: Sequence[dict[str, object]]) -> str:
+def archive_csv(rows: Iterable[PaperRow]) -> str:
     """Return `papers.csv` for spreadsheets; lists are joined with `; `."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_FIELDS)
-    for record in records:
-        writer.writerow(_csv_cell(record[field]) for field in CSV_FIELDS)
-    return buffer.getvalue()
+    csv.writer(buffer, lineterminator="\n").writerow(CSV_FIELDS)
+    return buffer.getvalue() + "".join(row.csv for row in rows)
 
 
 def atom_feed(

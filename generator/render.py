@@ -21,13 +21,14 @@ from markupsafe import Markup
 from generator.cache import digest
 from generator.export import (
     FEED_SIZE,
+    PaperRow,
     archive_csv,
     archive_json,
-    archive_records,
     atom_feed,
     bibliography,
     bibtex_entries,
     by_addition,
+    paper_rows,
 )
 from generator.index import ArchiveIndex, Author, Venue, co_authors, group_by_month
 from generator.markup import render_markdown
@@ -286,19 +287,21 @@ class PageInputs:
         return digest(repr((self._common, parts)).encode())
 
 
-def render_pages(
-    index: ArchiveIndex, site: SiteInfo, entries: Mapping[str, str] | None = None
-) -> Pages:
+def render_pages(index: ArchiveIndex, site: SiteInfo) -> Pages:
     """Render every generated page of the archive, plus its feeds and exports."""
-    return {path: plan.render() for path, plan in plan_pages(index, site, entries).items()}
+    return {path: plan.render() for path, plan in plan_pages(index, site).items()}
 
 
 def plan_pages(
-    index: ArchiveIndex, site: SiteInfo, entries: Mapping[str, str] | None = None
+    index: ArchiveIndex,
+    site: SiteInfo,
+    entries: Mapping[str, str] | None = None,
+    rows: Mapping[str, PaperRow] | None = None,
 ) -> Plans:
     """Plan every page of the archive; pages render only when a plan's `render` is called.
 
-    `entries` are the papers' BibTeX entries (`bibtex_entries`) when the caller has them.
+    `entries` (`bibtex_entries`) and `rows` (`paper_rows`) are passed by a caller that
+    already has them (the generator's cache).
     """
     environment = _environment()
     entries = bibtex_entries(index) if entries is None else entries
@@ -369,7 +372,7 @@ def plan_pages(
         ],
         additions=additions_sparkline(index),
     )
-    plans.update(_plan_exports(index, site, entries, inputs))
+    plans.update(_plan_exports(index, site, entries, rows, inputs))
     return plans
 
 
@@ -473,7 +476,11 @@ def _plan_venues(plan, index: ArchiveIndex, inputs: PageInputs) -> None:  # type
 
 
 def _plan_exports(
-    index: ArchiveIndex, site: SiteInfo, entries: Mapping[str, str], inputs: PageInputs
+    index: ArchiveIndex,
+    site: SiteInfo,
+    entries: Mapping[str, str],
+    rows: Mapping[str, PaperRow] | None,
+    inputs: PageInputs,
 ) -> Plans:
     """Feeds and downloads, written beside the pages; MkDocs copies them as they are.
 
@@ -483,7 +490,7 @@ def _plan_exports(
     updated = max(
         (paper.added or paper.date for paper in index.papers), default=datetime.date(2000, 1, 1)
     )
-    records = archive_records(index, site.url)
+    rows = paper_rows(index, site.url) if rows is None else rows
     plans: Plans = {
         PurePosixPath("feed.xml"): PagePlan.ready(
             atom_feed(
@@ -495,8 +502,8 @@ def _plan_exports(
             )
         ),
         PurePosixPath("papers.bib"): PagePlan.ready(bibliography(index.papers, index, entries)),
-        PurePosixPath("papers.json"): PagePlan.ready(archive_json(records)),
-        PurePosixPath("papers.csv"): PagePlan.ready(archive_csv(records)),
+        PurePosixPath("papers.json"): PagePlan.ready(archive_json(rows.values())),
+        PurePosixPath("papers.csv"): PagePlan.ready(archive_csv(rows.values())),
     }
     for tag in index.tags:
         papers = index.by_tag[tag.slug]

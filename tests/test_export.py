@@ -19,11 +19,11 @@ from generator.export import (
     JSON_FIELDS,
     archive_csv,
     archive_json,
-    archive_records,
     atom_feed,
     bibliography,
     bibtex_entries,
     by_addition,
+    paper_rows,
 )
 from generator.index import ArchiveIndex, build_indexes
 
@@ -64,7 +64,7 @@ def test_each_entry_alone_is_exactly_one_parseable_entry(index: ArchiveIndex) ->
 
 
 def test_json_export_has_every_field_in_a_stable_order(index: ArchiveIndex) -> None:
-    data = json.loads(archive_json(archive_records(index, SITE_URL)))
+    data = json.loads(archive_json(paper_rows(index, SITE_URL).values()))
     assert len(data["papers"]) == 79
     assert all(tuple(record) == JSON_FIELDS for record in data["papers"])
     scalebio = next(
@@ -77,13 +77,13 @@ def test_json_export_has_every_field_in_a_stable_order(index: ArchiveIndex) -> N
     )
     assert scalebio["arxiv"] == "2406.19976" and scalebio["venue"] == "ACL 2025"
     assert scalebio["citation_key"] == "pan2024scalebio"
-    assert archive_json(archive_records(index, SITE_URL)) == archive_json(
-        archive_records(index, SITE_URL)
+    assert archive_json(paper_rows(index, SITE_URL).values()) == archive_json(
+        paper_rows(index, SITE_URL).values()
     )
 
 
 def test_csv_export_opens_as_a_table(index: ArchiveIndex) -> None:
-    rows = list(csv.DictReader(io.StringIO(archive_csv(archive_records(index, SITE_URL)))))
+    rows = list(csv.DictReader(io.StringIO(archive_csv(paper_rows(index, SITE_URL).values()))))
     assert len(rows) == 79
     first = rows[0]
     assert first["id"] == index.papers[0].id
