@@ -8,7 +8,8 @@ mkdocs.yml, pages/, theme_overrides/ and tag vocabulary; real abstracts, varied 
 authors, tags and dates, written with `format_paper_file`), then times, each in a fresh
 child process whose peak memory is read with `os.wait4`:
 
-- `paper-archive generate` cold, then again after one paper's abstract is edited;
+- `paper-archive generate` cold, again with nothing changed (the cache's own cost), and
+  again after one paper's abstract is edited;
 - `paper-archive build` (generate, `mkdocs build --strict`, Pagefind);
 - a bare `mkdocs build --strict` of the same generated pages: the reference;
 - Pagefind indexing alone;
@@ -84,6 +85,8 @@ class SizeFigures:
 
     papers: int
     generate_cold: Run
+    generate_again: Run
+    """Nothing changed since the cold run: what the cache alone costs."""
     generate_edit: Run
     rewritten: list[str]
     """Generated files the one-abstract edit rewrote."""
@@ -329,6 +332,7 @@ def measure_size(workdir: Path, count: int, material: bool) -> SizeFigures:
     environment = {**os.environ, **BENCH_ENVIRONMENT}
     print(f"[{count:,} papers] generate, edit, build, mkdocs, pagefind, search", file=sys.stderr)
     cold = run(_cli(root, "generate"), root, environment)
+    again = run(_cli(root, "generate"), root, environment)
     before = _modification_times(root / "build" / "docs")
     _edit_one_paper(root)
     edit = run(_cli(root, "generate"), root, environment)
@@ -343,6 +347,7 @@ def measure_size(workdir: Path, count: int, material: bool) -> SizeFigures:
     figures = SizeFigures(
         papers=count,
         generate_cold=cold,
+        generate_again=again,
         generate_edit=edit,
         rewritten=rewritten,
         build=build,
@@ -401,6 +406,11 @@ def table(figures: list[SizeFigures]) -> str:
     """The results as one Markdown table, with the target each row is held to."""
     rows = [
         _row("generate, cold (s)", figures, lambda f: f"{f.generate_cold.seconds:.2f}"),
+        _row(
+            "generate again, nothing changed (s)",
+            figures,
+            lambda f: f"{f.generate_again.seconds:.2f}",
+        ),
         _row(
             "generate after one abstract edited (s)",
             figures,
