@@ -72,7 +72,9 @@ EDITS: dict[str, Callable[[Path], None]] = {
         papers / f"{MOE_SURVEY}.yaml", "date: 2024-12-18", "date: 2023-01-05"
     ),
     "notes": lambda papers: replace_in(
-        papers / f"{MOE_SURVEY}.yaml", "added: 2025-11-13", "notes: Read *this* first.\nadded: 2025-11-13"
+        papers / f"{MOE_SURVEY}.yaml",
+        "added: 2025-11-13",
+        "notes: Read *this* first.\nadded: 2025-11-13",
     ),
     "vocabulary": lambda papers: replace_in(
         papers / "_tags.yaml", "title: Benchmarks", "title: Benchmarks & suites"

@@ -147,7 +147,7 @@ def page(browser):  # type: ignore[no-untyped-def]
 
 
 def _results(page) -> list[str]:  # type: ignore[no-untyped-def]
-    page.wait_for_timeout(400)  # past the debounce and the fragment fetches
+    page.wait_for_timeout(400)  # past the pause for a short word and the fragment fetches
     return page.locator(".md-search-result__item h1").all_inner_texts()
 
 
@@ -187,6 +187,54 @@ def test_result_shows_authors_year_tags_and_a_highlighted_snippet(page, site_url
     assert result.locator(".pa-search-result__byline mark").inner_text() == "Alistarh"
     assert "orthogonal" in result.locator("p mark").all_inner_texts()[-1].lower()
     assert result.locator(".md-tag").all_inner_texts() == ["Efficient training"]
+
+
+# Titles shown after the last key: any from an older query would be a stale answer.
+_SHOWN_AFTER_LAST_KEY = """
+() => {
+  window.shown = [];
+  document.addEventListener("keydown", () => (window.shown = []), true);
+  new MutationObserver((changes) => {
+    for (const change of changes) {
+      for (const node of change.addedNodes) window.shown.push(node.querySelector("h1").textContent);
+    }
+  }).observe(document.querySelector(".md-search-result__list"), { childList: true });
+}
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_results_are_only_ever_those_of_the_last_query(page, site_url: str, archive) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site_url)
+    page.keyboard.press("/")
+    page.evaluate(_SHOWN_AFTER_LAST_KEY)
+    page.keyboard.type("mixture")  # searched as it is typed, answers still coming in...
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Alistarh")  # ...when the query changes
+    final = _results(page)
+    assert final == [p.title for p in archive.papers if "Dan Alistarh" in p.authors]
+    assert page.evaluate("window.shown") == final
+    assert page.locator("[data-pa-search-status]").inner_text() == "1 matching paper"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_stop_words_change_nothing_but_are_not_searched_or_marked(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site_url)
+    page.keyboard.press("/")
+    page.keyboard.type("mixture of experts")
+    with_stop_word = _results(page)
+    count = page.locator("[data-pa-search-status]").inner_text()
+    marked = {
+        text.lower() for text in page.locator(".md-search-result__item mark").all_inner_texts()
+    }
+    assert with_stop_word and "of" not in marked and {"mixture", "experts"} <= marked
+    page.fill(".md-search__input", "mixture experts")
+    assert _results(page) == with_stop_word
+    assert page.locator("[data-pa-search-status]").inner_text() == count
+    page.fill(".md-search__input", "the")  # the last word is searched: it may be unfinished
+    assert _results(page)
 
 
 @pytest.mark.browser

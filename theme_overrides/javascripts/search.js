@@ -16,15 +16,27 @@
   const PAGE_SIZE = 10; // results whose fragments are fetched at a time
   const SNIPPET_WORDS = 28;
   const PROSE_ANCHOR = "abstract"; // generator/search.py: where the abstract starts
-  // Search once typing pauses (a fast typist's keys come every 120 ms); the index chunks
-  // for the words typed so far preload meanwhile. A search cannot be stopped once started,
-  // and a broad one takes 100-200 ms at 10,000 papers: searching between keys only delays
-  // the search for what was finally typed.
-  const DEBOUNCE_MS = 150;
+  // Search as the reader types, once the last word has this many letters: a longer prefix
+  // matches few words, so its search is quick and warms up Pagefind for the search of what
+  // is finally typed. A shorter last word is a prefix of many words: searching it costs
+  // time and index chunks that the finished word will not need, so it waits for a pause.
+  const EAGER_LAST_WORD = 4;
+  const PAUSE_MS = 150;
+  // A search cannot be stopped once started, and its time grows with the pages found (20 ms
+  // for 1,400 of 10,000 papers, 150 to 400 ms for 6,000). While searches are quick, the last
+  // key's search waits for the one running (half of one on average); after a slow one,
+  // waiting for a pause is quicker.
+  const SLOW_SEARCH_MS = 2 * PAUSE_MS;
   // A one-letter last word is searched as a prefix of most words in the archive (0.6 s at
   // 10,000 papers for "c"); wait for the second letter.
   const MIN_LAST_WORD = 2;
-  const PRELOAD_LAST_WORD = 4;
+  // Words in nearly every abstract: searching one ("of" in "mixture of experts") fetches a
+  // large index chunk per shard and doubles the search time, for the same results in the
+  // same order. Left out of a longer query unless it is the last word (still being typed)
+  // or the query is an exact phrase ("...").
+  const STOP_WORDS = new Set(
+    "a an and are as at be by for from in into is of on or the to with".split(" "),
+  );
   const SHORTCUTS = new Set(["/", "s", "f"]); // Material's keys for opening search
 
   const script = document.currentScript;
@@ -41,8 +53,13 @@
   const filters = [...root.querySelectorAll("[data-pa-search-filter]")];
 
   let pagefind = null; // Promise of the Pagefind module, once loading started
-  let generation = 0; // bumped by every search, so a slow answer never overwrites a newer one
+  let generation = 0; // bumped by every change of query or filter: older answers are dropped
   let timer = 0;
+  // Pagefind's worker runs one search at a time and a search cannot be stopped, so at most
+  // one is sent: while it runs, only the newest request waits, and older ones are never run.
+  let searching = false;
+  let wanted = false;
+  let lastSearchMs = 0; // how long Pagefind's last search took, index chunks loaded
   let pending = []; // results found but not shown yet ("More results")
 
   function load() {
@@ -88,33 +105,63 @@
     return chosen;
   }
 
-  // Fetch the index chunks of the words typed so far while typing goes on, but not for
-  // short prefixes: those span several chunks that the finished word will not need.
-  function preloadable(query) {
-    return query.split(/\s+/).pop().length >= PRELOAD_LAST_WORD;
+  function lastWord(query) {
+    return query.split(/\s+/).pop();
+  }
+
+  function isStopWord(word) {
+    return STOP_WORDS.has(word.toLowerCase().replace(/[^\p{L}\p{N}]/gu, ""));
+  }
+
+  // The words Pagefind is asked for: the query without stop words (`STOP_WORDS`).
+  function searchWords(query) {
+    const words = query.split(/\s+/).filter(Boolean);
+    if (/^".+"$/.test(query)) return words;
+    return words.filter((word, index) => index === words.length - 1 || !isStopWord(word));
   }
 
   function searchable(query) {
-    return query === "" || query.split(/\s+/).pop().length >= MIN_LAST_WORD;
+    return query === "" || lastWord(query).length >= MIN_LAST_WORD;
   }
 
-  function schedule() {
+  // The query (`typing`) or a filter changed.
+  function changed(typing) {
+    generation++; // what was asked before is not what is wanted now
+    clearTimeout(timer);
+    wanted = false;
+    pending = []; // nor more of its results
+    more.hidden = true;
     const query = input.value.trim();
-    if (!searchable(query)) {
-      generation++; // what was typed before is not what is wanted now either
-      clearTimeout(timer);
+    if (!searchable(query)) return;
+    const longWord = lastWord(query).length >= EAGER_LAST_WORD;
+    if (!typing || !query || (longWord && lastSearchMs < SLOW_SEARCH_MS)) {
+      request();
       return;
     }
-    load()
-      .then((module) => preloadable(query) && module.preload(query, { filters: chosenFilters() }))
-      .catch(() => {});
-    generation++; // drop answers to what was typed before
-    clearTimeout(timer);
-    timer = setTimeout(() => search().catch(() => {}), DEBOUNCE_MS);
+    if (longWord) {
+      // Fetch its index chunks meanwhile: no search is keeping the worker busy.
+      load()
+        .then((module) => module.preload(searchWords(query).join(" "), { filters: chosenFilters() }))
+        .catch(() => {});
+    }
+    timer = setTimeout(request, PAUSE_MS);
   }
 
-  async function search() {
-    const current = ++generation;
+  function request() {
+    wanted = true;
+    if (searching) return; // the running search asks again when it ends
+    searching = true;
+    (async () => {
+      while (wanted) {
+        wanted = false;
+        await search(generation).catch(() => {});
+      }
+      searching = false;
+    })();
+  }
+
+  // Search for what is asked now (`current`); show the answer only if nothing changed meanwhile.
+  async function search(current) {
     const query = input.value.trim();
     const chosen = chosenFilters();
     if (!searchable(query)) return;
@@ -125,30 +172,35 @@
       return;
     }
     const module = await load();
+    if (current !== generation) return;
+    const words = searchWords(query);
     // No words but a filter: list the filter's papers, newest first.
-    const found = await module.search(query || null, {
+    const found = await module.search(query ? words.join(" ") : null, {
       filters: chosen,
       sort: query ? {} : { date: "desc" },
     });
+    // Pagefind's own time of each shard's search, not counting the loading of index chunks.
+    lastSearchMs = [found.timings].flat().reduce((sum, timing) => sum + (timing?.search || 0), 0);
     if (current !== generation) return;
     const count = found.results.length;
     status.textContent = count === 0 ? "No matching papers" : count === 1 ? "1 matching paper" : `${count} matching papers`;
     if (count === 0) list.replaceChildren();
     pending = found.results;
-    await showMore(current, query, true);
+    // Not awaited: the next search need not wait for these fragments.
+    showMore(current, words, true).catch(() => {});
   }
 
   // `fresh`: replace the previous results with the first new one, not before (no flicker).
-  async function showMore(current, query, fresh = false) {
+  async function showMore(current, words, fresh = false) {
     const batch = pending.slice(0, PAGE_SIZE).map((result) => result.data()); // fetched in parallel
     pending = pending.slice(PAGE_SIZE);
     more.hidden = true;
-    const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+    const marked = words.map((word) => word.toLowerCase().replace(/^"|"$/g, "")).filter(Boolean);
     for (const data of batch) {
       const item = await data; // shown in rank order, each as soon as it and those above are in
       if (current !== generation) return;
-      if (fresh) list.replaceChildren(renderResult(item, words));
-      else list.append(renderResult(item, words));
+      if (fresh) list.replaceChildren(renderResult(item, marked));
+      else list.append(renderResult(item, marked));
       fresh = false;
     }
     more.hidden = pending.length === 0;
@@ -256,13 +308,13 @@
   }
 
   input.addEventListener("focus", open);
-  input.addEventListener("input", schedule);
-  for (const select of filters) select.addEventListener("change", () => search().catch(() => {}));
-  more.addEventListener("click", () => showMore(generation, input.value.trim()).catch(() => {}));
+  input.addEventListener("input", () => changed(true));
+  for (const select of filters) select.addEventListener("change", () => changed(false));
+  more.addEventListener("click", () => showMore(generation, searchWords(input.value.trim())).catch(() => {}));
   form.addEventListener("submit", (event) => event.preventDefault());
   form.addEventListener("reset", () => {
     setTimeout(() => {
-      schedule();
+      changed(false);
       input.focus();
     });
   });
