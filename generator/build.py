@@ -224,7 +224,7 @@ def generate(
         {path: PagePlan.ready(content) for path, content in hand_written.items()},
     )
     current = {path for path, plan in plans.items() if _unchanged(project, cache, path, plan)}
-    pages = {path: plan.render() for path, plan in plans.items() if path not in current}
+    pages = {path: plan.render for path, plan in plans.items() if path not in current}
     forget_cache(cache_path)
     present = frozenset(cache.pages) if cache.pages else None  # None: a first run looks
     report = write_pages(pages, project.docs_dir, keep=frozenset(current), present=present)

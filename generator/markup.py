@@ -78,6 +78,7 @@ def plain_text(markdown_text: str) -> str:
     return " ".join(unescape(text).split())
 
 
+@functools.lru_cache(maxsize=4096)  # papers repeat formulas ($\times$, $\sim$, $k$)
 def render_math(latex: str, display: bool = False) -> str:
     """Convert one LaTeX formula to sanitised MathML; unconvertible input shows as code."""
     try:
