@@ -175,38 +175,40 @@ class Fragments:
 
     def item(self, paper: Paper, to: LinksFrom) -> Markup:
         """Return the paper's `<li>` entry: title link, authors, date, venue, tag chips."""
-        return Markup(self._item(paper, to.depth, to))
+        return Markup(self._item(paper, to))
 
     def list(self, papers: Iterable[Paper], to: LinksFrom) -> Markup:
         """Return a `<ul class="pa-list">` of `papers`, one entry per line."""
-        entries = "".join(f"{self._item(paper, to.depth, to)}\n" for paper in papers)
+        entries = "".join(f"{self._item(paper, to)}\n" for paper in papers)
         return Markup(f'<ul class="pa-list">\n{entries}</ul>')
 
     def author(self, name: str, to: LinksFrom) -> Markup:
         """Return a link to the author's entry on the authors pages."""
-        return Markup(self._author(name, to.depth, to))
+        return Markup(self._author(name, to))
 
     def co_authors(self, name: str, to: LinksFrom) -> Markup:
         """Return `With A (2), B, C`: who wrote with `name`, most joint papers first."""
         links = [
-            f"{self._author(other.name, to.depth, to)} ({shared})"
+            f"{self._author(other.name, to)} ({shared})"
             if shared > 1
-            else self._author(other.name, to.depth, to)
+            else self._author(other.name, to)
             for other, shared in co_authors(name, self._index)
         ]
         return Markup(f'<p class="pa-coauthors">With {", ".join(links)}</p>' if links else "")
 
-    def _item(self, paper: Paper, depth: int, to: LinksFrom) -> str:
-        found = self._items.get((paper.id, depth))
+    def _item(self, paper: Paper, to: LinksFrom) -> str:
+        found = self._items.get((paper.id, to.depth))
         if found is None:
-            found = self._items[paper.id, depth] = str(self._paper_item(paper, self._index, to))
+            found = str(self._paper_item(paper, self._index, to))
+            self._items[paper.id, to.depth] = found
         return found
 
-    def _author(self, name: str, depth: int, to: LinksFrom) -> str:
-        found = self._authors.get((name, depth))
+    def _author(self, name: str, to: LinksFrom) -> str:
+        found = self._authors.get((name, to.depth))
         if found is None:
             href = to.author(self._index.author_of[name])
-            found = self._authors[name, depth] = Markup('<a href="{}">{}</a>').format(href, name)
+            found = Markup('<a href="{}">{}</a>').format(href, name)
+            self._authors[name, to.depth] = found
         return found
 
 
