@@ -68,3 +68,17 @@ def test_a_path_outside_the_folder_is_refused_before_anything_is_written(tmp_pat
         write_pages({P("a.md"): "changed", P("../evil.md"): "x"}, tmp_path)
     assert (tmp_path / "a.md").read_text() == "good"
     assert not (tmp_path.parent / "evil.md").exists()
+
+
+def test_a_failed_write_reaches_the_caller_and_rendering_is_lazy(tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("a file where a folder is needed")
+    rendered: list[str] = []
+
+    def render(text: str):  # type: ignore[no-untyped-def]
+        return lambda: rendered.append(text) or text
+
+    with pytest.raises(OSError):
+        write_pages({P("a.md"): render("a"), P("taken/b.md"): render("b")}, tmp_path)
+    assert (tmp_path / "a.md").read_text() == "a"
+    assert sorted(rendered) == ["a", "b"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp-")]
