@@ -45,6 +45,7 @@ from generator.load import (
     read_paper_file,
 )
 from generator.model import Archive, InboxItem, Paper, Problem, Severity, Tag
+from generator.parallel import map_forked, split, worker_count
 from generator.render import PagePlan, SiteInfo, plan_pages
 from generator.search import index_site
 from generator.validate import validate_archive, validate_paper, validate_vocabulary
@@ -118,11 +119,13 @@ def load_archive(
     today: datetime.date | None = None,
     strict: bool = False,
     cache: GenerateCache | None = None,
+    workers: int | None = 1,
 ) -> tuple[Archive, list[Problem]]:
     """Load and validate every file; return the archive and its warnings.
 
     With a `cache`, files unchanged since it was written are not parsed again, and the
-    cache is updated with the files that were. Raises `ArchiveError` with every error (and
+    cache is updated with the files that were. Up to `workers` processes read files (None:
+    one per core). Raises `ArchiveError` with every error (and
     warning) of every file when any error exists, or when any warning does and `strict`.
     """
     today = today or datetime.date.today()
@@ -139,7 +142,7 @@ def load_archive(
     context = digest(repr((tags, today)).encode())
     if cache.context != context:
         cache.context, cache.files = context, {}
-    memos = _validated_files(project, vocabulary, today, cache)
+    memos = _validated_files(project, vocabulary, today, cache, workers)
     papers: list[Paper | InboxItem] = []
     for memo in memos:
         problems += memo.problems
@@ -157,37 +160,67 @@ def load_archive(
 
 
 def _validated_files(
-    project: Project, vocabulary: dict[str, Tag], today: datetime.date, cache: GenerateCache
+    project: Project,
+    vocabulary: dict[str, Tag],
+    today: datetime.date,
+    cache: GenerateCache,
+    workers: int | None,
 ) -> list[FileMemo]:
-    """Validate each paper file, reusing the cache's result for files that did not change."""
-    resolved_dir = project.papers_dir.resolve()
+    """Validate each paper file, reusing the cache's result for files that did not change.
+
+    Files to read again are shared among `workers` processes when there are many (a first
+    run reads them all: parsing YAML is most of the load time).
+    """
     remembered, cache.files = cache.files, {}  # files deleted since are forgotten
-    memos = []
-    for path in list_paper_files(project.papers_dir):
-        try:
-            stat = path.stat()
-        except OSError:  # a dangling link: read_paper_file names the problem
-            stat = path.lstat()
-        memo = remembered.get(path.name)
-        if memo is None or not memo.matches(stat):
-            content = read_paper_file(path, resolved_dir, project.root)
-            if isinstance(content, Problem):
-                result, problems, content_digest = None, [content], ""
-            else:
-                content_digest = digest(content)
-                if memo is None or memo.digest != content_digest:
-                    document = parse_paper_file(path, content, project.root)
-                    result, problems = (
-                        (None, [document])
-                        if isinstance(document, Problem)
-                        else validate_paper(document, vocabulary, today)
-                    )
-                else:
-                    result, problems = memo.result, list(memo.problems)
-            memo = FileMemo.of(stat, content_digest, result, problems)
-        cache.files[path.name] = memo
-        memos.append(memo)
-    return memos
+    listed = [(path, _stat(path)) for path in list_paper_files(project.papers_dir)]
+    stale = [
+        (path, stat, remembered.get(path.name))
+        for path, stat in listed
+        if path.name not in remembered or not remembered[path.name].matches(stat)
+    ]
+    resolved_dir = project.papers_dir.resolve()
+
+    def read_share(share: list[tuple[Path, os.stat_result, FileMemo | None]]) -> list[FileMemo]:
+        return [_read_paper(project, resolved_dir, vocabulary, today, *entry) for entry in share]
+
+    shares = split(stale, worker_count(len(stale), workers))
+    read = {
+        path.name: memo
+        for share, memos in zip(shares, map_forked(read_share, shares), strict=True)
+        for (path, _, _), memo in zip(share, memos, strict=True)
+    }
+    for path, _ in listed:
+        cache.files[path.name] = read.get(path.name) or remembered[path.name]
+    return list(cache.files.values())
+
+
+def _stat(path: Path) -> os.stat_result:
+    try:
+        return path.stat()
+    except OSError:  # a dangling link: read_paper_file names the problem
+        return path.lstat()
+
+
+def _read_paper(
+    project: Project,
+    resolved_dir: Path,
+    vocabulary: dict[str, Tag],
+    today: datetime.date,
+    path: Path,
+    stat: os.stat_result,
+    memo: FileMemo | None,
+) -> FileMemo:
+    """Read, parse and validate one paper file; keep `memo`'s result if its bytes are the same."""
+    content = read_paper_file(path, resolved_dir, project.root)
+    if isinstance(content, Problem):
+        return FileMemo.of(stat, "", None, [content])
+    content_digest = digest(content)
+    if memo is not None and memo.digest == content_digest:
+        return FileMemo.of(stat, content_digest, memo.result, list(memo.problems))
+    document = parse_paper_file(path, content, project.root)
+    if isinstance(document, Problem):
+        return FileMemo.of(stat, content_digest, None, [document])
+    return FileMemo.of(stat, content_digest, *validate_paper(document, vocabulary, today))
 
 
 def load_hand_written_pages(pages_dir: Path) -> dict[PurePosixPath, bytes]:
@@ -202,14 +235,19 @@ def load_hand_written_pages(pages_dir: Path) -> dict[PurePosixPath, bytes]:
 
 
 def generate(
-    project: Project, today: datetime.date | None = None, strict: bool = False
+    project: Project,
+    today: datetime.date | None = None,
+    strict: bool = False,
+    workers: int | None = None,
 ) -> GenerateResult:
     """Validate the archive and write its Markdown pages into `docs_dir`.
 
     Incremental: with the cache of the last run (`cache.py`), unchanged files are not
     parsed again and pages whose inputs are unchanged are neither rendered nor read; the
     bytes written are the same as without it. Pages are written in place, one atomic file
-    at a time, since MkDocs' live preview watches the folder it started with.
+    at a time, since MkDocs' live preview watches the folder it started with. Large
+    batches of files to read or pages to render are shared among up to `workers` forked
+    processes (None: one per core; parallel.py says when to pass 1).
     """
     started = time.perf_counter()
     cache_path = project.root / CACHE_FILE
@@ -217,7 +255,7 @@ def generate(
         cache = read_cache(cache_path, code_version())
     gc.freeze()  # the cache's objects live through the run: collections need not scan them
     try:
-        return _generate(project, today, strict, cache, cache_path, started)
+        return _generate(project, today, strict, workers, cache, cache_path, started)
     finally:
         gc.unfreeze()
 
@@ -226,12 +264,13 @@ def _generate(
     project: Project,
     today: datetime.date | None,
     strict: bool,
+    workers: int | None,
     cache: GenerateCache,
     cache_path: Path,
     started: float,
 ) -> GenerateResult:
     slugs.REMEMBERED.update(cache.slugs)
-    archive, warnings = load_archive(project, today, strict, cache)
+    archive, warnings = load_archive(project, today, strict, cache, workers)
     related_key = _related_inputs(archive.papers)
     known_related = cache.related[1] if cache.related and cache.related[0] == related_key else None
     index = build_indexes(archive, related=known_related)
@@ -246,7 +285,9 @@ def _generate(
     pages = {path: plan.render for path, plan in plans.items() if path not in current}
     forget_cache(cache_path)
     present = frozenset(cache.pages) if cache.pages else None  # None: a first run looks
-    report = write_pages(pages, project.docs_dir, keep=frozenset(current), present=present)
+    report = write_pages(
+        pages, project.docs_dir, keep=frozenset(current), present=present, workers=workers
+    )
     cache.related = (related_key, index.related)
     cache.pages = {path: cache.pages[path] for path in current} | {
         path: PageMemo(plans[path].inputs, *_size_and_time(project.docs_dir / path))

@@ -169,9 +169,12 @@ class Fragments:
 
     def __init__(self, index: ArchiveIndex, environment: jinja2.Environment):
         self._index = index
-        self._paper_item = environment.get_template("_macros.md.j2").module.paper_item  # type: ignore[attr-defined]
+        macros = environment.get_template("_macros.md.j2").module
+        self._paper_item = macros.paper_item  # type: ignore[attr-defined]
+        self._tag_chips = macros.tag_chips  # type: ignore[attr-defined]
         self._items: dict[tuple[str, int], str] = {}
         self._authors: dict[tuple[str, int], str] = {}
+        self._chips: dict[tuple[tuple[str, ...], int], Markup] = {}
 
     def item(self, paper: Paper, to: LinksFrom) -> Markup:
         """Return the paper's `<li>` entry: title link, authors, date, venue, tag chips."""
@@ -185,6 +188,17 @@ class Fragments:
     def author(self, name: str, to: LinksFrom) -> Markup:
         """Return a link to the author's entry on the authors pages."""
         return Markup(self._author(name, to))
+
+    def byline(self, names: Iterable[str], to: LinksFrom) -> Markup:
+        """Return the authors' links, comma-separated."""
+        return Markup(", ".join(self._author(name, to) for name in names))
+
+    def chips(self, slugs: tuple[str, ...], to: LinksFrom) -> Markup:
+        """Return the tags' chips: many papers share one combination of tags."""
+        found = self._chips.get((slugs, to.depth))
+        if found is None:
+            found = self._chips[slugs, to.depth] = self._tag_chips(slugs, self._index, to)
+        return found
 
     def co_authors(self, name: str, to: LinksFrom) -> Markup:
         """Return `With A (2), B, C`: who wrote with `name`, most joint papers first."""

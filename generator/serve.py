@@ -42,7 +42,8 @@ def serve_forever(project: Project, dev_addr: str) -> None:
     first_build = [True]
 
     def builder() -> None:
-        if _regenerate(project, site_dir):
+        # Forking is safe only before the server's threads start: later rebuilds use one process.
+        if _regenerate(project, site_dir, workers=None if first_build[0] else 1):
             mkdocs_build(config(), serve_url=serve_url, dirty=not first_build[0])
             first_build[0] = False
 
@@ -68,10 +69,10 @@ def serve_forever(project: Project, dev_addr: str) -> None:
         shutil.rmtree(site_dir, ignore_errors=True)
 
 
-def _regenerate(project: Project, site_dir: Path) -> bool:
+def _regenerate(project: Project, site_dir: Path, workers: int | None) -> bool:
     """Regenerate the pages; on errors print them and return False (keep the last good site)."""
     try:
-        result = generate(project)
+        result = generate(project, workers=workers)
     except ArchiveError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
