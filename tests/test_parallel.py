@@ -62,7 +62,7 @@ def test_a_child_that_dies_is_reported() -> None:
 @needs_fork
 def test_a_result_that_cannot_be_pickled_is_reported() -> None:
     with pytest.raises(ChildProcessError, match="could not be sent"):
-        map_forked(lambda share: (lambda: share), [0, 1])
+        map_forked(lambda share: lambda: share, [0, 1])
 
 
 @needs_fork
