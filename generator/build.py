@@ -8,6 +8,7 @@ generated pages and the previous `site/` as they were.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import gc
 import os
@@ -15,7 +16,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -36,7 +37,7 @@ from generator.cache import (
 )
 from generator.errors import ArchiveError, SiteBuildError
 from generator.export import bibtex_entries, paper_rows
-from generator.index import build_indexes
+from generator.index import RELATED_COUNT, build_indexes
 from generator.load import (
     list_paper_files,
     load_vocabulary_file,
@@ -45,7 +46,7 @@ from generator.load import (
     read_paper_file,
 )
 from generator.model import Archive, InboxItem, Paper, Problem, Severity, Tag
-from generator.parallel import map_forked, split, worker_count
+from generator.parallel import forked, map_forked, split, worker_count
 from generator.render import PagePlan, SiteInfo, plan_pages
 from generator.search import index_site
 from generator.validate import validate_archive, validate_paper, validate_vocabulary
@@ -239,6 +240,7 @@ def generate(
     today: datetime.date | None = None,
     strict: bool = False,
     workers: int | None = None,
+    cache: GenerateCache | None = None,
 ) -> GenerateResult:
     """Validate the archive and write its Markdown pages into `docs_dir`.
 
@@ -248,16 +250,33 @@ def generate(
     at a time, since MkDocs' live preview watches the folder it started with. Large
     batches of files to read or pages to render are shared among up to `workers` forked
     processes (None: one per core; parallel.py says when to pass 1).
+
+    A caller that runs it again and again (the live preview) keeps the `cache` in memory
+    (`open_cache`) and passes it: the cache file is then deleted, not rewritten, and the
+    caller saves the cache when it is done (`save_cache`).
     """
     started = time.perf_counter()
-    cache_path = project.root / CACHE_FILE
-    with _collector_paused():
-        cache = read_cache(cache_path, code_version())
+    kept = cache is not None
+    cache = cache if kept else open_cache(project)
     gc.freeze()  # the cache's objects live through the run: collections need not scan them
     try:
-        return _generate(project, today, strict, workers, cache, cache_path, started)
+        result = _generate(project, today, strict, workers, cache, started)
     finally:
         gc.unfreeze()
+    if not kept:
+        save_cache(project, cache)
+    return result
+
+
+def open_cache(project: Project) -> GenerateCache:
+    """Read the generator's cache (an empty one when absent or stale)."""
+    with _collector_paused():
+        return read_cache(project.root / CACHE_FILE, code_version())
+
+
+def save_cache(project: Project, cache: GenerateCache) -> None:
+    """Save the cache for the next run; only ever after a `generate` that used it."""
+    write_cache(project.root / CACHE_FILE, cache)
 
 
 def _generate(
@@ -266,16 +285,19 @@ def _generate(
     strict: bool,
     workers: int | None,
     cache: GenerateCache,
-    cache_path: Path,
     started: float,
 ) -> GenerateResult:
     slugs.REMEMBERED.update(cache.slugs)
     archive, warnings = load_archive(project, today, strict, cache, workers)
     related_key = _related_inputs(archive.papers)
     known_related = cache.related[1] if cache.related and cache.related[0] == related_key else None
-    index = build_indexes(archive, related=known_related)
-    entries = bibtex_entries(index, cache.entries)
-    rows = paper_rows(index, project.site.url, cache.rows)
+    with _related_finder(archive, known_related, workers) as related:
+        # Related papers (seconds at 10,000) may be found in a second process while this
+        # one builds what does not need them: the other indexes, BibTeX entries, rows.
+        index = build_indexes(archive, related={})
+        entries = bibtex_entries(index, cache.entries)
+        rows = paper_rows(index, project.site.url, cache.rows)
+        index = dataclasses.replace(index, related=related())
     hand_written = load_hand_written_pages(project.pages_dir)
     plans = merge_pages(
         plan_pages(index, project.site, entries, rows),
@@ -283,7 +305,7 @@ def _generate(
     )
     current = {path for path, plan in plans.items() if _unchanged(project, cache, path, plan)}
     pages = {path: plan.render for path, plan in plans.items() if path not in current}
-    forget_cache(cache_path)
+    forget_cache(project.root / CACHE_FILE)
     present = frozenset(cache.pages) if cache.pages else None  # None: a first run looks
     report = write_pages(
         pages, project.docs_dir, keep=frozenset(current), present=present, workers=workers
@@ -302,7 +324,6 @@ def _generate(
         for paper_id, row in rows.items()
     }
     cache.slugs = slugs.REMEMBERED
-    write_cache(cache_path, cache)
     return GenerateResult(archive, warnings, report, len(plans), time.perf_counter() - started)
 
 
@@ -317,6 +338,26 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _related_finder(
+    archive: Archive, known: Mapping[str, tuple[str, ...]] | None, workers: int | None
+) -> contextlib.AbstractContextManager[Callable[[], Mapping[str, tuple[str, ...]]]]:
+    """Return a context yielding a function that returns the related-papers map: the
+    cache's, or one found in a forked process (large archives), or here when called."""
+    if known is not None:
+        return contextlib.nullcontext(lambda: known)
+
+    def find() -> Mapping[str, tuple[str, ...]]:
+        # Here, not at the top: importing numpy and scipy takes 0.3 s, which a cached run
+        # saves and a forked one spends in the child.
+        from generator.related import related_papers
+
+        return related_papers(archive.papers, RELATED_COUNT)
+
+    if worker_count(len(archive.papers), workers) > 1:
+        return forked(find)
+    return contextlib.nullcontext(find)
 
 
 def _related_inputs(papers: tuple[Paper, ...]) -> str:

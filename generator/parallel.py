@@ -12,9 +12,10 @@ and an exception in any share is raised here, so callers need not know work was 
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from typing import TypeVar
 
@@ -59,6 +60,28 @@ def map_forked(work: Callable[[Item], Result], shares: Sequence[Item]) -> list[R
                 child.terminate()
             child.join()
     return results
+
+
+@contextlib.contextmanager
+def forked(work: Callable[[], Result]) -> Iterator[Callable[[], Result]]:
+    """Run `work()` in a forked child while the `with` block goes on; yield a function
+    that waits for its result. Leaving the block stops a child whose result went unread."""
+    if not hasattr(os, "fork"):
+        result = work()
+        yield lambda: result
+        return
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_run_child, args=(lambda _: work(), None, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        yield lambda: _receive(child, receiver)
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.terminate()
+        child.join()
 
 
 def _run_child(work: Callable[[Item], Result], share: Item, sender: Connection) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import signal
 import tempfile
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
@@ -19,7 +20,8 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer, _serve_url
 
-from generator.build import CONFIG_FILE, Project, generate
+from generator.build import CONFIG_FILE, Project, generate, open_cache, save_cache
+from generator.cache import GenerateCache
 from generator.errors import ArchiveError
 
 log = logging.getLogger("mkdocs")
@@ -40,10 +42,11 @@ def serve_forever(project: Project, dev_addr: str) -> None:
     mount_path = urlsplit(project.site.url or "/").path
     serve_url = _serve_url(host, int(port), mount_path)
     first_build = [True]
+    cache = open_cache(project)  # kept in memory between rebuilds, saved when serving stops
 
     def builder() -> None:
         # Forking is safe only before the server's threads start: later rebuilds use one process.
-        if _regenerate(project, site_dir, workers=None if first_build[0] else 1):
+        if _regenerate(project, site_dir, cache, workers=None if first_build[0] else 1):
             mkdocs_build(config(), serve_url=serve_url, dirty=not first_build[0])
             first_build[0] = False
 
@@ -51,6 +54,8 @@ def serve_forever(project: Project, dev_addr: str) -> None:
         builder=builder, host=host, port=int(port), root=str(site_dir), mount_path=mount_path
     )
     server.error_handler = lambda code: _error_page(site_dir, code)
+    # Stopped by a service manager or a test (SIGTERM) as by Ctrl-C: clean up and save.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         builder()
         for watched in (
@@ -66,13 +71,17 @@ def serve_forever(project: Project, dev_addr: str) -> None:
         log.info("Shutting down...")
     finally:
         server.shutdown()
+        if not first_build[0]:
+            save_cache(project, cache)
         shutil.rmtree(site_dir, ignore_errors=True)
 
 
-def _regenerate(project: Project, site_dir: Path, workers: int | None) -> bool:
+def _regenerate(
+    project: Project, site_dir: Path, cache: GenerateCache, workers: int | None
+) -> bool:
     """Regenerate the pages; on errors print them and return False (keep the last good site)."""
     try:
-        result = generate(project, workers=workers)
+        result = generate(project, workers=workers, cache=cache)
     except ArchiveError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import VALID_PAPER, copy_project
+from generator.cache import CACHE_FILE
+from tests.conftest import VALID_PAPER, copy_project, run_cli
 
 pytestmark = pytest.mark.slow
 PAPER = "scalebio-scalable-bilevel-optimization-for-llm-data"
@@ -42,7 +43,7 @@ def wait_for(condition, timeout: float = 30.0) -> bool:  # type: ignore[no-untyp
 
 
 @pytest.fixture
-def preview(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
+def preview(tmp_path: Path) -> Iterator[tuple[Path, str, Path, subprocess.Popen[bytes]]]:
     root = copy_project(tmp_path / "archive")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -66,16 +67,16 @@ def preview(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
         base = f"http://127.0.0.1:{port}/"
         try:
             assert wait_for(lambda: fetch(base)[0] == 200, timeout=60), log.read_text()
-            yield root, base, log
+            yield root, base, log, server
         finally:
             server.terminate()
             server.wait(timeout=10)
 
 
 def test_edits_new_files_deletions_and_errors_reach_the_preview(
-    preview: tuple[Path, str, Path],
+    preview: tuple[Path, str, Path, subprocess.Popen[bytes]],
 ) -> None:
-    root, base, log = preview
+    root, base, log, _ = preview
     paper_file = root / "papers" / f"{PAPER}.yaml"
     paper_file.write_text(
         paper_file.read_text().replace("title: 'ScaleBiO: ", "title: 'ScaleBiO, edited: ")
@@ -103,3 +104,17 @@ def test_edits_new_files_deletions_and_errors_reach_the_preview(
     assert "Traceback" not in log.read_text()
     status, page = fetch(f"{base}papers/{PAPER}/")
     assert status == 200 and "ScaleBiO, edited:" in page, "the last good page stays up"
+
+
+def test_stopping_the_preview_saves_a_cache_that_matches_its_pages(
+    preview: tuple[Path, str, Path, subprocess.Popen[bytes]],
+) -> None:
+    root, base, log, server = preview
+    paper_file = root / "papers" / f"{PAPER}.yaml"
+    paper_file.write_text(paper_file.read_text().replace("abstract: ", "abstract: Previewed. "))
+    assert wait_for(lambda: "Previewed." in fetch(f"{base}papers/{PAPER}/")[1]), log.read_text()
+    server.terminate()
+    assert server.wait(timeout=30) == 0, log.read_text()
+    assert (root / CACHE_FILE).is_file()
+    result = run_cli("generate", root=root)
+    assert "(0 written, " in result.stdout, result.stdout
