@@ -13,6 +13,7 @@ child process whose peak memory is read with `os.wait4`:
 - `paper-archive build` (generate, `mkdocs build --strict`, Pagefind);
 - a bare `mkdocs build --strict` of the same generated pages: the reference;
 - Pagefind indexing alone;
+- `paper-archive serve`: seconds from saving an abstract edit to the preview serving it;
 
 and measures the site (total size, paper page HTML) and the first search in headless
 Chromium on localhost: bytes transferred by search and ms from the last keystroke to the
@@ -28,14 +29,18 @@ import os
 import random
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import yaml
 
@@ -48,6 +53,9 @@ from tests.conftest import CHROMIUM, serve_directory  # noqa: E402
 SEED = 20251113
 EDITED_PAPER = 17
 """Index of the synthetic paper whose abstract the "one paper edited" step changes."""
+PREVIEW_EDITS = 3
+"""Abstract edits timed in the live preview; the median is reported."""
+PREVIEW_PAUSE_S = 3.0
 QUERY_RUNS = 3
 """Fresh browser contexts per search measurement; the median latency is reported."""
 TYPING_DELAY_MS = 120
@@ -98,6 +106,8 @@ class SizeFigures:
     """Median and largest paper page."""
     search: dict[str, SearchFigures]
     """By kind of query (`queries_for`); "rare name" is typed first, into an empty cache."""
+    preview: list[float]
+    """Seconds from saving an edit to `paper-archive serve` serving it, per edit."""
     material: tuple[Run, float, dict[str, SearchFigures]] | None = None
     """Material search build, its search index size (MB), and its first search."""
     notes: list[str] = field(default_factory=list)
@@ -206,11 +216,73 @@ def _cli(root: Path, *arguments: str) -> list[str]:
     return [sys.executable, "-m", "generator", "--root", str(root), *arguments]
 
 
-def _edit_one_paper(root: Path) -> None:
+def _edit_one_paper(
+    root: Path, addition: str = "We also report results on a new benchmark."
+) -> None:
     path = root / "papers" / f"bench-{EDITED_PAPER:05d}.yaml"
     fields = yaml.safe_load(path.read_text(encoding="utf-8"))
-    fields["abstract"] += " We also report results on a new benchmark."
+    fields["abstract"] += f" {addition}"
     path.write_text(format_paper_file(fields), encoding="utf-8")
+
+
+def measure_preview(root: Path, environment: dict[str, str]) -> list[float]:
+    """Seconds from saving an abstract edit to `paper-archive serve` serving the new text,
+    for each of `PREVIEW_EDITS` edits (the page is polled every 50 ms, as a reload would)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    page = f"http://127.0.0.1:{port}/papers/bench-{EDITED_PAPER:05d}/"
+    with tempfile.TemporaryFile() as output:
+        server = subprocess.Popen(
+            _cli(root, "serve", "--dev-addr", f"127.0.0.1:{port}"),
+            cwd=root,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_for(lambda: _fetch(page) is not None, server, output, timeout_s=1800)
+            latencies = []
+            for edit in range(PREVIEW_EDITS):
+                time.sleep(PREVIEW_PAUSE_S)  # let the watcher settle, as a curator would
+                marker = f"Preview edit {edit}."
+                _edit_one_paper(root, marker)
+                saved = time.perf_counter()
+                _wait_for(
+                    lambda shown=marker: shown in (_fetch(page) or ""),
+                    server,
+                    output,
+                    timeout_s=300,
+                )
+                latencies.append(time.perf_counter() - saved)
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+    return latencies
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except (OSError, urllib.error.URLError):
+        return None
+
+
+def _wait_for(
+    condition: Callable[[], bool],
+    server: subprocess.Popen[bytes],
+    output: IO[bytes],
+    timeout_s: float,
+) -> None:
+    deadline = time.perf_counter() + timeout_s
+    while not condition():
+        if server.poll() is not None or time.perf_counter() > deadline:
+            output.seek(0)
+            raise SystemExit(
+                f"paper-archive serve failed:\n{output.read().decode('utf-8', 'replace')}"
+            )
+        time.sleep(0.05)
 
 
 def _paper_page_sizes(site: Path) -> tuple[float, float]:
@@ -330,7 +402,10 @@ def measure_size(workdir: Path, count: int, material: bool) -> SizeFigures:
     root = workdir / f"archive-{count}"
     make_project(root, count)
     environment = {**os.environ, **BENCH_ENVIRONMENT}
-    print(f"[{count:,} papers] generate, edit, build, mkdocs, pagefind, search", file=sys.stderr)
+    print(
+        f"[{count:,} papers] generate, edit, build, mkdocs, pagefind, search, serve",
+        file=sys.stderr,
+    )
     cold = run(_cli(root, "generate"), root, environment)
     again = run(_cli(root, "generate"), root, environment)
     before = _modification_times(root / "build" / "docs")
@@ -356,6 +431,7 @@ def measure_size(workdir: Path, count: int, material: bool) -> SizeFigures:
         site_mb=_tree_megabytes(root / "site"),
         paper_html_kb=_paper_page_sizes(root / "site"),
         search={kind: measure_search(root / "site", query) for kind, query in queries.items()},
+        preview=measure_preview(root, environment),
         notes=[f"queries {queries}"],
     )
     if material:
@@ -422,6 +498,12 @@ def table(figures: list[SizeFigures]) -> str:
             figures,
             lambda f: str(len(f.rewritten)),
             "only those showing it",
+        ),
+        _row(
+            "`paper-archive serve`: saved edit to served page, median / max (s)",
+            figures,
+            lambda f: f"{statistics.median(f.preview):.1f} / {max(f.preview):.1f}",
+            "≤ 3 s",
         ),
         _row("full `paper-archive build` (s)", figures, lambda f: f"{f.build.seconds:.1f}"),
         _row(
