@@ -126,8 +126,8 @@ def load_archive(
 
     With a `cache`, files unchanged since it was written are not parsed again, and the
     cache is updated with the files that were. Up to `workers` processes read files (None:
-    one per core). Raises `ArchiveError` with every error (and
-    warning) of every file when any error exists, or when any warning does and `strict`.
+    one per core). Raises `ArchiveError` with every error (and warning) of every file when
+    any error exists, or when any warning does and `strict`.
     """
     today = today or datetime.date.today()
     cache = cache or GenerateCache("")

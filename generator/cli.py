@@ -43,7 +43,7 @@ def main(context: click.Context, root: Path, debug: bool) -> None:
 def check(strict: bool) -> None:
     """Validate every paper file and the tag vocabulary; write nothing."""
     started = time.perf_counter()
-    archive, warnings = pipeline.load_archive(current_project(), strict=strict)
+    archive, warnings = pipeline.load_archive(current_project(), strict=strict, workers=None)
     print_problems(warnings)
     click.echo(
         f"Checked {len(archive.papers)} papers and {len(archive.tags)} tags"
