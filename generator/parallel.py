@@ -13,6 +13,7 @@ and an exception in any share is raised here, so callers need not know work was 
 from __future__ import annotations
 
 import contextlib
+import functools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -39,27 +40,11 @@ def split(items: Sequence[Item], parts: int) -> list[list[Item]]:
 
 def map_forked(work: Callable[[Item], Result], shares: Sequence[Item]) -> list[Result]:
     """Return `[work(share) for share in shares]`, the first share here, the others forked."""
-    if len(shares) < 2 or not hasattr(os, "fork"):
-        return [work(share) for share in shares]
-    context = multiprocessing.get_context("fork")
-    children = []
-    for share in shares[1:]:
-        receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(target=_run_child, args=(work, share, sender), daemon=True)
-        child.start()
-        sender.close()
-        children.append((child, receiver))
-    try:
-        results = [work(shares[0])]
-        for child, receiver in children:
-            results.append(_receive(child, receiver))
-    finally:
-        for child, receiver in children:
-            receiver.close()
-            if child.is_alive():
-                child.terminate()
-            child.join()
-    return results
+    with contextlib.ExitStack() as children:
+        # Bound now: a lambda closing over the loop variable would see only the last share.
+        waits = [children.enter_context(forked(functools.partial(work, s))) for s in shares[1:]]
+        results = [work(shares[0])] if shares else []
+        return results + [wait() for wait in waits]
 
 
 @contextlib.contextmanager
@@ -72,7 +57,7 @@ def forked(work: Callable[[], Result]) -> Iterator[Callable[[], Result]]:
         return
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_run_child, args=(lambda _: work(), None, sender), daemon=True)
+    child = context.Process(target=_run_child, args=(work, sender), daemon=True)
     child.start()
     sender.close()
     try:
@@ -84,9 +69,9 @@ def forked(work: Callable[[], Result]) -> Iterator[Callable[[], Result]]:
         child.join()
 
 
-def _run_child(work: Callable[[Item], Result], share: Item, sender: Connection) -> None:
+def _run_child(work: Callable[[], Result], sender: Connection) -> None:
     try:
-        outcome: tuple[bool, object] = (True, work(share))
+        outcome: tuple[bool, object] = (True, work())
     except BaseException as error:  # handed to the parent, which raises it
         outcome = (False, error)
     try:
