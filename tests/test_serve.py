@@ -13,10 +13,13 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
+import jinja2
 import pytest
 
 from generator.cache import CACHE_FILE
+from generator.serve import CompiledTemplates, keep_compiled_templates
 from tests.conftest import VALID_PAPER, copy_project, run_cli
 
 pytestmark = pytest.mark.slow
@@ -118,3 +121,23 @@ def test_stopping_the_preview_saves_a_cache_that_matches_its_pages(
     assert (root / CACHE_FILE).is_file()
     result = run_cli("generate", root=root)
     assert "(0 written, " in result.stdout, result.stdout
+
+
+def test_rebuilds_reuse_compiled_templates_until_a_template_changes(tmp_path: Path) -> None:
+    template = tmp_path / "page.html"
+    template.write_text("one {{ x }}")
+    compiled = CompiledTemplates()
+
+    def environment() -> jinja2.Environment:
+        theme = SimpleNamespace(
+            get_env=lambda: jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path))
+        )
+        keep_compiled_templates(theme, compiled)  # type: ignore[arg-type]
+        return theme.get_env()
+
+    assert environment().get_template("page.html").render(x=1) == "one 1"
+    compiling = environment()
+    compiling.compile = lambda *_, **__: pytest.fail("compiled again")  # type: ignore[method-assign]
+    assert compiling.get_template("page.html").render(x=2) == "one 2"
+    template.write_text("two {{ x }}")
+    assert environment().get_template("page.html").render(x=3) == "two 3"
