@@ -37,7 +37,7 @@ from generator.cache import (
 )
 from generator.errors import ArchiveError, SiteBuildError
 from generator.export import bibtex_entries, paper_rows
-from generator.index import RELATED_COUNT, build_indexes
+from generator.index import RELATED_COUNT, ArchiveIndex, build_indexes
 from generator.load import (
     list_paper_files,
     load_vocabulary_file,
@@ -47,7 +47,7 @@ from generator.load import (
 )
 from generator.model import Archive, InboxItem, Paper, Problem, Severity, Tag
 from generator.parallel import forked, map_forked, split, worker_count
-from generator.render import PagePlan, SiteInfo, plan_pages
+from generator.render import PagePlan, SiteInfo, plan_pages, shown_in_lists
 from generator.search import index_site
 from generator.validate import validate_archive, validate_paper, validate_vocabulary
 from generator.write import WriteReport, merge_pages, write_pages
@@ -299,11 +299,20 @@ def _generate(
         rows = paper_rows(index, project.site.url, cache.rows)
         index = dataclasses.replace(index, related=related())
     hand_written = load_hand_written_pages(project.pages_dir)
+    # Everything that decides which pages exist and what they show of other papers.
+    shown = (
+        project.site,
+        archive.tags,
+        sorted(hand_written),
+        {paper.id: shown_in_lists(paper) for paper in archive.papers},
+    )
+    only_papers = _papers_to_plan(project, cache, shown, index)
     plans = merge_pages(
-        plan_pages(index, project.site, entries, rows),
+        plan_pages(index, project.site, entries, rows, only_papers),
         {path: PagePlan.ready(content) for path, content in hand_written.items()},
     )
-    current = {path for path, plan in plans.items() if _unchanged(project, cache, path, plan)}
+    kept = set(cache.pages).difference(plans) if only_papers is not None else set()
+    current = kept | {p for p, plan in plans.items() if _unchanged(project, cache, p, plan)}
     pages = {path: plan.render for path, plan in plans.items() if path not in current}
     forget_cache(project.root / CACHE_FILE)
     present = frozenset(cache.pages) if cache.pages else None  # None: a first run looks
@@ -324,7 +333,9 @@ def _generate(
         for paper_id, row in rows.items()
     }
     cache.slugs = slugs.REMEMBERED
-    return GenerateResult(archive, warnings, report, len(plans), time.perf_counter() - started)
+    cache.shown, cache.digests = shown, dict(archive.digests)
+    page_count = len(plans) + len(kept)
+    return GenerateResult(archive, warnings, report, page_count, time.perf_counter() - started)
 
 
 @contextlib.contextmanager
@@ -338,6 +349,34 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _papers_to_plan(
+    project: Project, cache: GenerateCache, shown: object, index: ArchiveIndex
+) -> frozenset[str] | None:
+    """Return the ids of the papers whose own pages may have changed, when no other page
+    can have (the same `shown`: `render.shown_in_lists` of every paper, the site, the
+    vocabulary and the hand-written pages); None when every page must be planned.
+
+    A page kept unplanned must also be on disk as the last run wrote it: one changed or
+    deleted by hand makes this run plan everything, which restores it.
+    """
+    if cache.shown != shown or cache.related is None or not cache.pages:
+        return None
+    for path, memo in cache.pages.items():
+        try:
+            stat = os.stat(f"{project.docs_dir}/{path}")
+        except OSError:
+            return None
+        if (stat.st_size, stat.st_mtime_ns) != (memo.size, memo.mtime_ns):
+            return None
+    related = cache.related[1]
+    return frozenset(
+        paper_id
+        for paper_id, file_digest in index.digests.items()
+        if cache.digests.get(paper_id) != file_digest
+        or related.get(paper_id) != index.related[paper_id]
+    )
 
 
 def _related_finder(

@@ -12,6 +12,9 @@ Memories, each dropped when something it depends on changes:
   nor read again.
 - `entries`, `rows` and `slugs`: results of pure functions (BibTeX entries, download rows,
   python-slugify) by their arguments.
+- `shown` and `digests`: what other pages showed of each paper, and each paper's file
+  digest. While the first is unchanged, only the pages of papers whose file or related
+  papers changed are planned; the pages listing papers are kept as they are.
 
 All of it is dropped when the generator's code, Python or a library that shapes its
 output changes, and `files` when the vocabulary or today's date (validation context)
@@ -116,6 +119,10 @@ class GenerateCache:
     """(file digest, citation key, site URL) -> the paper's `papers.json`/`.csv` row."""
     slugs: dict[tuple[str, str], str] = field(default_factory=dict)
     """`slugs.REMEMBERED` of the last run."""
+    shown: object = None
+    """Site, vocabulary and each paper's `render.shown_in_lists`, as the last run had them."""
+    digests: dict[str, str] = field(default_factory=dict)
+    """Paper id -> file digest, as the last run had them."""
 
 
 def code_version() -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
 from pathlib import PurePosixPath
@@ -243,6 +243,15 @@ class PagePlan:
 Plans = dict[PurePosixPath, PagePlan]
 
 
+def shown_in_lists(paper: Paper) -> tuple[object, ...]:
+    """What pages other than its own show of a paper (lists, bylines, co-author lines).
+
+    Author anchors and citation keys derive from these fields of all papers, so while no
+    paper's fields change, an edit re-renders only the edited paper's own page.
+    """
+    return (paper.title, paper.date, paper.venue, paper.tags, paper.authors)
+
+
 class PageInputs:
     """Digests of what each costly page shows, so an unchanged page need not be rendered.
 
@@ -262,14 +271,7 @@ class PageInputs:
         if found is None:
             authors = [self._index.author_of[name] for name in paper.authors]
             anchors = [(author.slug, author.letter) for author in authors]
-            shown = (
-                paper.title,
-                paper.date.toordinal(),
-                paper.venue,
-                paper.tags,
-                paper.authors,
-                anchors,
-            )
+            shown = (*shown_in_lists(paper), anchors)
             found = self._listings[paper.id] = digest(repr(shown).encode())
         return found
 
@@ -313,11 +315,15 @@ def plan_pages(
     site: SiteInfo,
     entries: Mapping[str, str] | None = None,
     rows: Mapping[str, PaperRow] | None = None,
+    only_papers: Collection[str] | None = None,
 ) -> Plans:
     """Plan every page of the archive; pages render only when a plan's `render` is called.
 
     `entries` (`bibtex_entries`) and `rows` (`paper_rows`) are passed by a caller that
-    already has them (the generator's cache).
+    already has them (the generator's cache). A caller that knows no paper changed in
+    what other pages show of it (`PageInputs.listing`) passes `only_papers`: then only
+    those papers' pages are planned, with the feeds, downloads and unkeyed pages, and
+    none of the pages that list papers (tags, years, authors, venues).
     """
     environment = _environment()
     entries = bibtex_entries(index) if entries is None else entries
@@ -360,13 +366,15 @@ def plan_pages(
         )
 
     for paper in index.papers:
-        plans[source_path(url_for_paper(paper))] = PagePlan(
-            inputs.paper(paper), functools.partial(paper_page, paper)
-        )
-    _plan_tags(plan, index, inputs)
-    _plan_timeline(plan, index, inputs)
-    _plan_authors(plan, index, inputs)
-    _plan_venues(plan, index, inputs)
+        if only_papers is None or paper.id in only_papers:
+            plans[source_path(url_for_paper(paper))] = PagePlan(
+                inputs.paper(paper), functools.partial(paper_page, paper)
+            )
+    if only_papers is None:
+        _plan_tags(plan, index, inputs)
+        _plan_timeline(plan, index, inputs)
+        _plan_authors(plan, index, inputs)
+        _plan_venues(plan, index, inputs)
     plan(
         None,
         STATS,

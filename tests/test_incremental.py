@@ -79,6 +79,13 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "vocabulary": lambda papers: replace_in(
         papers / "_tags.yaml", "title: Benchmarks", "title: Benchmarks & suites"
     ),
+    "added date": lambda papers: replace_in(
+        papers / f"{MOE_SURVEY}.yaml", "added: 2025-11-13", "added: 2025-11-27"
+    ),
+    "hand-written page added": lambda papers: (papers.parent / "pages" / "reading.md").write_text(
+        "# Reading list\n", encoding="utf-8"
+    ),
+    "hand-written page removed": lambda papers: (papers.parent / "pages" / "reading.md").unlink(),
     "paper added": add_paper,
     "paper deleted": lambda papers: (papers / f"{SCALEBIO}.yaml").unlink(),
 }
@@ -117,6 +124,28 @@ def test_one_abstract_edit_rewrites_its_page_and_the_downloads_only(tmp_path: Pa
     written = {path.as_posix() for path in generate(load_project(root)).report.written}
     assert f"papers/{SCALEBIO}.md" in written
     assert not {path for path in written if path.startswith(("tags/", "authors/", "timeline/"))}
+
+
+def test_an_edit_no_other_page_shows_plans_only_that_papers_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_project(tmp_path / "archive")
+    generate(load_project(root))
+    EDITS["notes"](root / "papers")
+    import generator.build as build
+
+    planned: list[object] = []
+    original = build.plan_pages
+
+    def spying(*arguments, **keywords):  # type: ignore[no-untyped-def]
+        planned.append(arguments[4])
+        return original(*arguments, **keywords)
+
+    monkeypatch.setattr(build, "plan_pages", spying)
+    result = generate(load_project(root))
+    assert planned == [frozenset({MOE_SURVEY})]
+    assert result.page_count == len(generated(root))
+    assert generated(root) == from_nothing(root, tmp_path / "fresh")
 
 
 def test_a_generated_page_changed_or_deleted_by_hand_is_written_again(tmp_path: Path) -> None:
