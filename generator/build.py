@@ -82,6 +82,8 @@ class GenerateResult:
     report: WriteReport
     page_count: int
     seconds: float
+    related_pending: bool = False
+    """Related papers were left as the last run found them (`related_later`): run again."""
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -241,6 +243,7 @@ def generate(
     strict: bool = False,
     workers: int | None = None,
     cache: GenerateCache | None = None,
+    related_later: bool = False,
 ) -> GenerateResult:
     """Validate the archive and write its Markdown pages into `docs_dir`.
 
@@ -254,13 +257,17 @@ def generate(
     A caller that runs it again and again (the live preview) keeps the `cache` in memory
     (`open_cache`) and passes it: the cache file is then deleted, not rewritten, and the
     caller saves the cache when it is done (`save_cache`).
+
+    With `related_later`, an edit to the text related papers are found from (seconds at
+    10,000 papers) keeps the last run's related papers and says so (`related_pending`),
+    so the live preview shows the edit first and runs again to bring them up to date.
     """
     started = time.perf_counter()
     kept = cache is not None
     cache = cache if kept else open_cache(project)
     gc.freeze()  # the cache's objects live through the run: collections need not scan them
     try:
-        result = _generate(project, today, strict, workers, cache, started)
+        result = _generate(project, today, strict, workers, cache, related_later, started)
     finally:
         gc.unfreeze()
     if not kept:
@@ -285,12 +292,22 @@ def _generate(
     strict: bool,
     workers: int | None,
     cache: GenerateCache,
+    related_later: bool,
     started: float,
 ) -> GenerateResult:
     slugs.REMEMBERED.update(cache.slugs)
     archive, warnings = load_archive(project, today, strict, cache, workers)
     related_key = _related_inputs(archive.papers)
     known_related = cache.related[1] if cache.related and cache.related[0] == related_key else None
+    # Later only while the papers are the same ones: a new paper has no related papers yet.
+    related_pending = bool(
+        related_later
+        and known_related is None
+        and cache.related
+        and cache.related[1].keys() == {paper.id for paper in archive.papers}
+    )
+    if related_pending:
+        known_related = cache.related[1]  # type: ignore[index]
     with _related_finder(archive, known_related, workers) as related:
         # Related papers (seconds at 10,000) may be found in a second process while this
         # one builds what does not need them: the other indexes, BibTeX entries, rows.
@@ -319,7 +336,8 @@ def _generate(
     report = write_pages(
         pages, project.docs_dir, keep=frozenset(current), present=present, workers=workers
     )
-    cache.related = (related_key, index.related)
+    if not related_pending:  # a stale map keeps its old key, so the next run finds them
+        cache.related = (related_key, index.related)
     cache.pages = {path: cache.pages[path] for path in current} | {
         path: PageMemo(plans[path].inputs, *_size_and_time(project.docs_dir / path))
         for path in pages
@@ -335,7 +353,8 @@ def _generate(
     cache.slugs = slugs.REMEMBERED
     cache.shown, cache.digests = shown, dict(archive.digests)
     page_count = len(plans) + len(kept)
-    return GenerateResult(archive, warnings, report, page_count, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return GenerateResult(archive, warnings, report, page_count, seconds, related_pending)
 
 
 @contextlib.contextmanager

@@ -4,6 +4,8 @@ Invariant: a broken paper file prints its problems and leaves the last good page
 screen; the preview never stops on a validation error. Rebuilds are MkDocs' dirty builds
 (only changed pages), which never delete anything, so the pages of deleted papers are
 removed from the preview here. Dirty builds are for preview only, never for publishing.
+An edit to the text related papers are found from is shown first, with the related
+papers as they were; a second rebuild, queued at once, brings them up to date.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import logging
 import shutil
 import signal
 import tempfile
+import time
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
@@ -23,7 +26,14 @@ from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer, _serve_url
 from mkdocs.theme import Theme
 
-from generator.build import CONFIG_FILE, Project, generate, open_cache, save_cache
+from generator.build import (
+    CONFIG_FILE,
+    GenerateResult,
+    Project,
+    generate,
+    open_cache,
+    save_cache,
+)
 from generator.cache import GenerateCache
 from generator.errors import ArchiveError
 
@@ -47,14 +57,31 @@ def serve_forever(project: Project, dev_addr: str) -> None:
 
     mount_path = urlsplit(project.site.url or "/").path
     serve_url = _serve_url(host, int(port), mount_path)
-    first_build = [True]
+    first_build, catching_up = [True], [False]
     cache = open_cache(project)  # kept in memory between rebuilds, saved when serving stops
+    # Writing here makes the watcher call the builder again: how a rebuild queues another.
+    queue_dir = Path(tempfile.mkdtemp(prefix="paper-archive-preview-queue-"))
 
     def builder() -> None:
-        # Forking is safe only before the server's threads start: later rebuilds use one process.
-        if _regenerate(project, site_dir, cache, workers=None if first_build[0] else 1):
-            mkdocs_build(config(), serve_url=serve_url, dirty=not first_build[0])
-            first_build[0] = False
+        first = first_build[0]
+        result = _regenerate(
+            project,
+            site_dir,
+            cache,
+            # Forking is safe only before the server's threads start.
+            workers=None if first else 1,
+            # Show an edit first; related papers follow in a rebuild of their own.
+            related_later=not first and not catching_up[0],
+        )
+        catching_up[0] = False
+        if result is None:
+            return
+        mkdocs_build(config(), serve_url=serve_url, dirty=not first)
+        first_build[0] = False
+        if result.related_pending:
+            click.echo("Related papers are updated next.")
+            catching_up[0] = True
+            (queue_dir / "related-papers").write_text(str(time.time_ns()), encoding="utf-8")
 
     server = LiveReloadServer(
         builder=builder, host=host, port=int(port), root=str(site_dir), mount_path=mount_path
@@ -69,6 +96,7 @@ def serve_forever(project: Project, dev_addr: str) -> None:
             project.pages_dir,
             project.root / CONFIG_FILE,
             project.root / "theme_overrides",
+            queue_dir,
         ):
             if watched.exists():
                 server.watch(str(watched))
@@ -80,6 +108,7 @@ def serve_forever(project: Project, dev_addr: str) -> None:
         if not first_build[0]:
             save_cache(project, cache)
         shutil.rmtree(site_dir, ignore_errors=True)
+        shutil.rmtree(queue_dir, ignore_errors=True)
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
@@ -112,16 +141,20 @@ def keep_compiled_templates(theme: Theme, compiled: CompiledTemplates) -> None:
 
 
 def _regenerate(
-    project: Project, site_dir: Path, cache: GenerateCache, workers: int | None
-) -> bool:
-    """Regenerate the pages; on errors print them and return False (keep the last good site)."""
+    project: Project,
+    site_dir: Path,
+    cache: GenerateCache,
+    workers: int | None,
+    related_later: bool,
+) -> GenerateResult | None:
+    """Regenerate the pages; on errors print them and return None (keep the last good site)."""
     try:
-        result = generate(project, workers=workers, cache=cache)
+        result = generate(project, workers=workers, cache=cache, related_later=related_later)
     except ArchiveError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
         click.echo("Not rebuilt: fix the errors above and save again.", err=True)
-        return False
+        return None
     for problem in result.warnings:
         click.echo(str(problem), err=True)
     for path in result.report.deleted:
@@ -130,7 +163,7 @@ def _regenerate(
         f"Regenerated in {result.seconds:.2f} s: {len(result.report.written)} page(s) changed,"
         f" {len(result.report.deleted)} removed"
     )
-    return True
+    return result
 
 
 def _remove_output(site_dir: Path, source: PurePosixPath) -> None:

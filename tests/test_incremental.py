@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 import pytest
+import yaml
 
 from generator.build import generate, load_project
 from generator.cache import CACHE_FILE
@@ -145,6 +146,31 @@ def test_an_edit_no_other_page_shows_plans_only_that_papers_page(
     result = generate(load_project(root))
     assert planned == [frozenset({MOE_SURVEY})]
     assert result.page_count == len(generated(root))
+    assert generated(root) == from_nothing(root, tmp_path / "fresh")
+
+
+def test_related_papers_left_for_later_are_brought_up_to_date_by_the_next_run(
+    tmp_path: Path,
+) -> None:
+    root = copy_project(tmp_path / "archive")
+    generate(load_project(root))
+    papers = root / "papers"
+    survey = yaml.safe_load((papers / f"{MOE_SURVEY}.yaml").read_text(encoding="utf-8"))
+    replace_in(papers / f"{SCALEBIO}.yaml", "abstract: ", f"abstract: {survey['title']}. ")
+    first = generate(load_project(root), related_later=True)
+    assert first.related_pending
+    assert f"papers/{SCALEBIO}.md" in {path.as_posix() for path in first.report.written}
+    fresh = from_nothing(root, tmp_path / "fresh")
+    assert generated(root) != fresh  # the related lists are the last run's
+    assert not generate(load_project(root)).related_pending
+    assert generated(root) == fresh
+
+
+def test_related_papers_are_not_left_for_later_when_a_paper_is_added(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "archive")
+    generate(load_project(root))
+    add_paper(root / "papers")
+    assert not generate(load_project(root), related_later=True).related_pending
     assert generated(root) == from_nothing(root, tmp_path / "fresh")
 
 

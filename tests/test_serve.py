@@ -116,6 +116,9 @@ def test_stopping_the_preview_saves_a_cache_that_matches_its_pages(
     paper_file = root / "papers" / f"{PAPER}.yaml"
     paper_file.write_text(paper_file.read_text().replace("abstract: ", "abstract: Previewed. "))
     assert wait_for(lambda: "Previewed." in fetch(f"{base}papers/{PAPER}/")[1]), log.read_text()
+    # The edit is shown first; related papers follow in a rebuild of their own.
+    assert wait_for(lambda: log.read_text().count("Regenerated in") == 3), log.read_text()
+    assert "Related papers are updated next." in log.read_text()
     server.terminate()
     assert server.wait(timeout=30) == 0, log.read_text()
     assert (root / CACHE_FILE).is_file()
