@@ -298,16 +298,9 @@ def _generate(
     slugs.REMEMBERED.update(cache.slugs)
     archive, warnings = load_archive(project, today, strict, cache, workers)
     related_key = _related_inputs(archive.papers)
-    known_related = cache.related[1] if cache.related and cache.related[0] == related_key else None
-    # Later only while the papers are the same ones: a new paper has no related papers yet.
-    related_pending = bool(
-        related_later
-        and known_related is None
-        and cache.related
-        and cache.related[1].keys() == {paper.id for paper in archive.papers}
+    known_related, related_pending = _remembered_related(
+        cache, related_key, archive.papers, related_later
     )
-    if related_pending:
-        known_related = cache.related[1]  # type: ignore[index]
     with _related_finder(archive, known_related, workers) as related:
         # Related papers (seconds at 10,000) may be found in a second process while this
         # one builds what does not need them: the other indexes, BibTeX entries, rows.
@@ -396,6 +389,22 @@ def _papers_to_plan(
         if cache.digests.get(paper_id) != file_digest
         or related.get(paper_id) != index.related[paper_id]
     )
+
+
+def _remembered_related(
+    cache: GenerateCache, key: str, papers: tuple[Paper, ...], later: bool
+) -> tuple[Mapping[str, tuple[str, ...]] | None, bool]:
+    """Return the cache's related-papers map if it is current, and False; with `later`,
+    the map even though the texts changed, and True (pending), while the papers are the
+    same ones (a new paper has no related papers yet); else None and False."""
+    if cache.related is None:
+        return None, False
+    remembered_key, remembered = cache.related
+    if remembered_key == key:
+        return remembered, False
+    if later and remembered.keys() == {paper.id for paper in papers}:
+        return remembered, True
+    return None, False
 
 
 def _related_finder(
