@@ -227,7 +227,8 @@ def _edit_one_paper(
 
 def measure_preview(root: Path, environment: dict[str, str]) -> list[float]:
     """Seconds from saving an abstract edit to `paper-archive serve` serving the new text,
-    for each of `PREVIEW_EDITS` edits (the page is polled every 50 ms, as a reload would)."""
+    for each of `PREVIEW_EDITS` edits (the page is polled every 50 ms, as a reload would),
+    each made once the preview is idle again."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -245,6 +246,9 @@ def measure_preview(root: Path, environment: dict[str, str]) -> list[float]:
             latencies = []
             for edit in range(PREVIEW_EDITS):
                 time.sleep(PREVIEW_PAUSE_S)  # let the watcher settle, as a curator would
+                # and wait until idle: a rebuild bringing related papers up to date follows
+                # the one that showed the last edit.
+                _wait_for(lambda made=edit: _idle(output, made), server, output, timeout_s=300)
                 marker = f"Preview edit {edit}."
                 _edit_one_paper(root, marker)
                 saved = time.perf_counter()
@@ -259,6 +263,19 @@ def measure_preview(root: Path, environment: dict[str, str]) -> list[float]:
             server.terminate()
             server.wait(timeout=60)
     return latencies
+
+
+def _idle(output: IO[bytes], edits_made: int) -> bool:
+    """True once the preview printed a rebuild for the first build, each edit, and each
+    follow-up it announced."""
+    printed = _printed(output)
+    follow_ups = printed.count("Related papers are updated next.")
+    return printed.count("Regenerated in") >= 1 + edits_made + follow_ups
+
+
+def _printed(output: IO[bytes]) -> str:
+    output.seek(0)
+    return output.read().decode("utf-8", "replace")
 
 
 def _fetch(url: str) -> str | None:
@@ -278,10 +295,7 @@ def _wait_for(
     deadline = time.perf_counter() + timeout_s
     while not condition():
         if server.poll() is not None or time.perf_counter() > deadline:
-            output.seek(0)
-            raise SystemExit(
-                f"paper-archive serve failed:\n{output.read().decode('utf-8', 'replace')}"
-            )
+            raise SystemExit(f"paper-archive serve failed:\n{_printed(output)}")
         time.sleep(0.05)
 
 
