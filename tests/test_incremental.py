@@ -42,6 +42,21 @@ def from_nothing(root: Path, scratch: Path) -> dict[str, bytes]:
     return generated(scratch)
 
 
+def spy(monkeypatch: pytest.MonkeyPatch, name: str, record: Callable[..., object]) -> list[object]:
+    """Wrap `generator.build.<name>`; return the list of what `record` makes of each call."""
+    import generator.build as build
+
+    calls: list[object] = []
+    original = getattr(build, name)
+
+    def spying(*arguments, **keywords):  # type: ignore[no-untyped-def]
+        calls.append(record(*arguments, **keywords))
+        return original(*arguments, **keywords)
+
+    monkeypatch.setattr(build, name, spying)
+    return calls
+
+
 def replace_in(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path.name}"
@@ -92,6 +107,14 @@ EDITS: dict[str, Callable[[Path], None]] = {
 }
 
 
+@pytest.fixture
+def generated_copy(tmp_path: Path) -> Path:
+    """A copy of the bundled archive, generated once (pages and cache)."""
+    root = copy_project(tmp_path / "archive")
+    generate(load_project(root))
+    return root
+
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("incremental") / "archive")
@@ -109,18 +132,16 @@ def test_after_each_kind_of_edit_the_cached_run_writes_what_a_fresh_run_writes(
     assert generated(project) == from_nothing(project, tmp_path / "fresh")
 
 
-def test_an_unchanged_archive_renders_nothing_and_writes_nothing(tmp_path: Path) -> None:
-    root = copy_project(tmp_path / "archive")
-    generate(load_project(root))
+def test_an_unchanged_archive_renders_nothing_and_writes_nothing(generated_copy: Path) -> None:
+    root = generated_copy
     before = {path: path.stat().st_mtime_ns for path in (root / "build" / "docs").rglob("*")}
     report = generate(load_project(root)).report
     assert report.written == () and report.deleted == ()
     assert {path: path.stat().st_mtime_ns for path in before} == before
 
 
-def test_one_abstract_edit_rewrites_its_page_and_the_downloads_only(tmp_path: Path) -> None:
-    root = copy_project(tmp_path / "archive")
-    generate(load_project(root))
+def test_one_abstract_edit_rewrites_its_page_and_the_downloads_only(generated_copy: Path) -> None:
+    root = generated_copy
     EDITS["abstract"](root / "papers")
     written = {path.as_posix() for path in generate(load_project(root)).report.written}
     assert f"papers/{SCALEBIO}.md" in written
@@ -128,21 +149,11 @@ def test_one_abstract_edit_rewrites_its_page_and_the_downloads_only(tmp_path: Pa
 
 
 def test_an_edit_no_other_page_shows_plans_only_that_papers_page(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    generated_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = copy_project(tmp_path / "archive")
-    generate(load_project(root))
+    root = generated_copy
     EDITS["notes"](root / "papers")
-    import generator.build as build
-
-    planned: list[object] = []
-    original = build.plan_pages
-
-    def spying(*arguments, **keywords):  # type: ignore[no-untyped-def]
-        planned.append(arguments[4])
-        return original(*arguments, **keywords)
-
-    monkeypatch.setattr(build, "plan_pages", spying)
+    planned = spy(monkeypatch, "plan_pages", lambda *arguments: arguments[4])
     result = generate(load_project(root))
     assert planned == [frozenset({MOE_SURVEY})]
     assert result.page_count == len(generated(root))
@@ -150,10 +161,10 @@ def test_an_edit_no_other_page_shows_plans_only_that_papers_page(
 
 
 def test_related_papers_left_for_later_are_brought_up_to_date_by_the_next_run(
+    generated_copy: Path,
     tmp_path: Path,
 ) -> None:
-    root = copy_project(tmp_path / "archive")
-    generate(load_project(root))
+    root = generated_copy
     papers = root / "papers"
     survey = yaml.safe_load((papers / f"{MOE_SURVEY}.yaml").read_text(encoding="utf-8"))
     replace_in(papers / f"{SCALEBIO}.yaml", "abstract: ", f"abstract: {survey['title']}. ")
@@ -166,17 +177,17 @@ def test_related_papers_left_for_later_are_brought_up_to_date_by_the_next_run(
     assert generated(root) == fresh
 
 
-def test_related_papers_are_not_left_for_later_when_a_paper_is_added(tmp_path: Path) -> None:
-    root = copy_project(tmp_path / "archive")
-    generate(load_project(root))
+def test_related_papers_are_not_left_for_later_when_a_paper_is_added(
+    generated_copy: Path, tmp_path: Path
+) -> None:
+    root = generated_copy
     add_paper(root / "papers")
     assert not generate(load_project(root), related_later=True).related_pending
     assert generated(root) == from_nothing(root, tmp_path / "fresh")
 
 
-def test_a_generated_page_changed_or_deleted_by_hand_is_written_again(tmp_path: Path) -> None:
-    root = copy_project(tmp_path / "archive")
-    generate(load_project(root))
+def test_a_generated_page_changed_or_deleted_by_hand_is_written_again(generated_copy: Path) -> None:
+    root = generated_copy
     docs = root / "build" / "docs"
     expected = generated(root)
     (docs / "papers" / f"{SCALEBIO}.md").write_text("edited by hand", encoding="utf-8")
@@ -200,9 +211,8 @@ def test_an_edit_within_the_same_clock_tick_and_size_is_still_seen(tmp_path: Pat
     assert "ScaleBIO: Scalable" in page
 
 
-def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
-    root = copy_project(tmp_path / "archive")
-    generate(load_project(root))
+def test_a_damaged_cache_is_ignored(generated_copy: Path, tmp_path: Path) -> None:
+    root = generated_copy
     expected = generated(root)
     (root / CACHE_FILE).write_bytes(b"not a pickle")
     EDITS["title"](root / "papers")
@@ -212,10 +222,9 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
 
 
 def test_a_new_site_address_reaches_every_page(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    generated_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = copy_project(tmp_path / "archive")
-    generate(load_project(root))
+    root = generated_copy
     monkeypatch.setenv("SITE_URL", "https://example.org/archive/")
     generate(load_project(root))
     page = (root / "build" / "docs" / "papers" / f"{SCALEBIO}.md").read_text(encoding="utf-8")
@@ -223,23 +232,14 @@ def test_a_new_site_address_reaches_every_page(
     assert generated(root) == from_nothing(root, tmp_path / "fresh")
 
 
-def test_the_cache_is_gone_while_pages_are_being_written(tmp_path: Path) -> None:
+def test_the_cache_is_gone_while_pages_are_being_written(
+    generated_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Deleted before the first page changes, written after the last: a kill leaves none."""
-    root = copy_project(tmp_path / "archive")
-    generate(load_project(root))
+    root = generated_copy
     EDITS["abstract"](root / "papers")
-    seen: list[bool] = []
-    import generator.build as build
-
-    original = build.write_pages
-
-    def spying(*arguments, **keywords):  # type: ignore[no-untyped-def]
-        seen.append((root / CACHE_FILE).exists())
-        return original(*arguments, **keywords)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(build, "write_pages", spying)
-        generate(load_project(root))
+    seen = spy(monkeypatch, "write_pages", lambda *_, **__: (root / CACHE_FILE).exists())
+    generate(load_project(root))
     assert seen == [False]
     assert (root / CACHE_FILE).is_file()
     assert PurePosixPath(CACHE_FILE.as_posix()).parts[0] == "build"
