@@ -42,7 +42,7 @@ lint: $(DEV_STAMP) ## Ruff lint and format check
 # Not a test: timings depend on the machine. Record a run in BENCHMARKS.md. BENCH_ARGS=--material
 # also measures Material's own search; BENCH_ARGS="--sizes 1000" runs the small archive only.
 BENCH_ARGS ?=
-bench: $(DEV_STAMP) ## Time generate/build/search at 1,000 and 10,000 synthetic papers (minutes)
+bench: $(DEV_STAMP) ## Time generate/build/preview/search at 1,000 and 10,000 synthetic papers (~20 min)
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 golden: $(DEV_STAMP) ## Regenerate tests/golden/ from tests/fixtures/archive/ (review the diff!)
