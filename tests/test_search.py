@@ -147,7 +147,10 @@ def page(browser):  # type: ignore[no-untyped-def]
 
 
 def _results(page) -> list[str]:  # type: ignore[no-untyped-def]
-    page.wait_for_timeout(400)  # past the pause for a short word and the fragment fetches
+    """The titles listed once the search for the last change has shown all its results."""
+    page.locator('.md-search-result__list[aria-busy="false"]').wait_for(
+        state="attached", timeout=10_000
+    )
     return page.locator(".md-search-result__item h1").all_inner_texts()
 
 

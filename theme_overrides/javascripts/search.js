@@ -80,6 +80,7 @@
       });
       pagefind.catch(() => {
         status.textContent = "Search is not available: the search index was not built (run make build).";
+        busy(false);
       });
     }
     return pagefind;
@@ -132,6 +133,7 @@
     pending = []; // nor more of its results
     more.hidden = true;
     const query = input.value.trim();
+    busy(searchable(query));
     if (!searchable(query)) return;
     const longWord = lastWord(query).length >= EAGER_LAST_WORD;
     if (!typing || !query || (longWord && lastSearchMs < SLOW_SEARCH_MS)) {
@@ -154,7 +156,7 @@
     (async () => {
       while (wanted) {
         wanted = false;
-        await search(generation).catch(() => {});
+        await search(generation).catch(() => busy(wanted)); // done unless asked again
       }
       searching = false;
     })();
@@ -169,6 +171,7 @@
       status.textContent = "Type to start searching";
       list.replaceChildren();
       more.hidden = true;
+      busy(false);
       return;
     }
     const module = await load();
@@ -184,7 +187,10 @@
     if (current !== generation) return;
     const count = found.results.length;
     status.textContent = count === 0 ? "No matching papers" : count === 1 ? "1 matching paper" : `${count} matching papers`;
-    if (count === 0) list.replaceChildren();
+    if (count === 0) {
+      list.replaceChildren();
+      busy(false);
+    }
     pending = found.results;
     // Not awaited: the next search need not wait for these fragments.
     showMore(current, words, true).catch(() => {});
@@ -204,6 +210,13 @@
       fresh = false;
     }
     more.hidden = pending.length === 0;
+    if (current === generation) busy(false);
+  }
+
+  // `aria-busy` on the list: true from a change until its results are all shown, so
+  // assistive technology (and the browser tests) read a finished list.
+  function busy(value) {
+    list.setAttribute("aria-busy", String(value));
   }
 
   function renderResult(item, words) {
