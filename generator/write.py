@@ -56,9 +56,8 @@ def write_pages(
 ) -> WriteReport:
     """Make `out_dir` hold exactly `pages` plus `keep`, touching only files whose content changed.
 
-    A page may be given as a function that renders it: it is called here, one page at a
-    time, while a second thread writes the pages already made (disk writes release the
-    GIL, so rendering and writing overlap; at 10,000 pages each takes seconds). `keep`
+    A page may be given as a function that renders it: it is called here, and the page
+    written at once, so memory holds one page at a time. `keep`
     names files known to be current already (the generator's cache vouches for them): they
     are neither read nor deleted. `present`, when known (the cache's record of the last
     run), lists the files `out_dir` holds, which saves walking the folder. With several
