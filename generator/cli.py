@@ -111,12 +111,18 @@ def import_listing(
 @click.option(
     "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on."
 )
+@click.option(
+    "--poll",
+    is_flag=True,
+    help="Check files for changes twice a second instead of waiting for the system's file"
+    " events: for network and Docker mounts, which pass no events.",
+)
 @reporting_errors
-def serve(dev_addr: str) -> None:
+def serve(dev_addr: str, poll: bool) -> None:
     """Preview the site live: saving a paper file regenerates its pages and reloads the browser."""
     from generator.serve import serve_forever
 
-    serve_forever(current_project(), dev_addr)
+    serve_forever(current_project(), dev_addr, poll)
 
 
 main.add_command(links)

@@ -249,7 +249,7 @@ def measure_preview(root: Path, environment: dict[str, str]) -> list[float]:
                 # and wait until idle: a rebuild bringing related papers up to date follows
                 # the one that showed the last edit.
                 _wait_for(lambda made=edit: _idle(output, made), server, output, timeout_s=300)
-                marker = f"Preview edit {edit}."
+                marker = f"Preview edit {edit}, {time.time_ns()}."  # new in a kept archive too
                 _edit_one_paper(root, marker)
                 saved = time.perf_counter()
                 _wait_for(
@@ -266,11 +266,11 @@ def measure_preview(root: Path, environment: dict[str, str]) -> list[float]:
 
 
 def _idle(output: IO[bytes], edits_made: int) -> bool:
-    """True once the preview printed a rebuild for the first build, each edit, and each
-    follow-up it announced."""
+    """True once the preview finished a rebuild (MkDocs' included) for the first build,
+    each edit, and each follow-up it announced."""
     printed = _printed(output)
     follow_ups = printed.count("Related papers are updated next.")
-    return printed.count("Regenerated in") >= 1 + edits_made + follow_ups
+    return printed.count("Preview updated in") >= 1 + edits_made + follow_ups
 
 
 def _printed(output: IO[bytes]) -> str:

@@ -46,7 +46,12 @@ def wait_for(condition, timeout: float = 30.0) -> bool:  # type: ignore[no-untyp
 
 
 @pytest.fixture
-def preview(tmp_path: Path) -> Iterator[tuple[Path, str, Path, subprocess.Popen[bytes]]]:
+def preview(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[tuple[Path, str, Path, subprocess.Popen[bytes]]]:
+    """A running preview of a copy of the bundled archive; `--poll` when the test is
+    parametrized with `watching="poll"`."""
+    polling = ["--poll"] if getattr(request, "param", "events") == "poll" else []
     root = copy_project(tmp_path / "archive")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -63,6 +68,7 @@ def preview(tmp_path: Path) -> Iterator[tuple[Path, str, Path, subprocess.Popen[
                 "serve",
                 "--dev-addr",
                 f"127.0.0.1:{port}",
+                *polling,
             ],
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -76,6 +82,7 @@ def preview(tmp_path: Path) -> Iterator[tuple[Path, str, Path, subprocess.Popen[
             server.wait(timeout=10)
 
 
+@pytest.mark.parametrize("preview", ["events", "poll"], indirect=True)
 def test_edits_new_files_deletions_and_errors_reach_the_preview(
     preview: tuple[Path, str, Path, subprocess.Popen[bytes]],
 ) -> None:
@@ -117,7 +124,7 @@ def test_stopping_the_preview_saves_a_cache_that_matches_its_pages(
     paper_file.write_text(paper_file.read_text().replace("abstract: ", "abstract: Previewed. "))
     assert wait_for(lambda: "Previewed." in fetch(f"{base}papers/{PAPER}/")[1]), log.read_text()
     # The edit is shown first; related papers follow in a rebuild of their own.
-    assert wait_for(lambda: log.read_text().count("Regenerated in") == 3), log.read_text()
+    assert wait_for(lambda: log.read_text().count("Preview updated in") == 3), log.read_text()
     assert "Related papers are updated next." in log.read_text()
     server.terminate()
     assert server.wait(timeout=30) == 0, log.read_text()
