@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.load import load_paper_files
-from generator.markup import _PLAIN_PROSE, _converter, plain_text, render_markdown, render_math
+from generator.markup import _converter, _plain_prose_html, plain_text, render_markdown, render_math
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 
@@ -59,24 +59,28 @@ def test_plain_text_flattens_markdown_and_math() -> None:
     )
 
 
-# Prose and what sits at the edge of plain prose: line starts, trailing spaces, entities.
+# Prose and what sits at the edge of plain prose: line starts, trailing spaces, entities,
+# and formulas, alone in a paragraph or not, with what Markdown would change inside them.
 _PROSE_PIECES = [
     *"abcXYZé日" * 5,
     *" .,;:-+=()'\"%/?01\n",
     *("\n\n", "  \n", " \n", "\xa0", "\u2028", "\t", "1. ", "- ", "# ", "==", "---"),
-    *("&", "<b>", "*x*", "_x_", "`x`", "$x$", "[a](b)", "> ", "    code", "\\"),
+    *("&", "<b>", "*x*", "_x_", "`x`", "[a](b)", "> ", "    code", "\\", "\r\n", "\ue000"),
+    *("$x$", "$a_b$", "$$", "$", "$\\alpha < 1$", "$$\\sum_i$$", "$\\text{a\tb}$", "$\\bad{$"),
+    *("$$x\n  \ny$$", "$ x$", "$5 and $", "$\\text{<i>}$"),
 ]
 _PROSE = st.lists(st.sampled_from(_PROSE_PIECES), max_size=25).map("".join)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=1500, deadline=None)  # 1 in 40 has a formula and takes the shortcut
 @given(text=_PROSE)
 def test_the_plain_prose_shortcut_gives_what_markdown_gives(text: str) -> None:
-    if _PLAIN_PROSE.fullmatch(text):
+    shortcut = _plain_prose_html(text)
+    if shortcut is not None:
         converter = _converter()
         converter.reset()
         converter.heading_level = 3  # type: ignore[attr-defined]
-        assert render_markdown(text) == converter.convert(text)
+        assert shortcut == converter.convert(text)
 
 
 def test_the_bundled_abstracts_mostly_take_the_plain_prose_shortcut() -> None:
@@ -85,4 +89,4 @@ def test_the_bundled_abstracts_mostly_take_the_plain_prose_shortcut() -> None:
         for document in load_paper_files(REPOSITORY / "papers", REPOSITORY)[0]
         if isinstance(document.data, dict) and document.data.get("abstract")
     ]
-    assert sum(bool(_PLAIN_PROSE.fullmatch(text)) for text in abstracts) > len(abstracts) / 2
+    assert sum(_plain_prose_html(text) is not None for text in abstracts) > len(abstracts) * 0.8
