@@ -14,6 +14,7 @@ mounts that pass no events.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import signal
 import tempfile
@@ -56,7 +57,7 @@ def serve_forever(project: Project, dev_addr: str, poll: bool = False) -> None:
             config_file=str(project.root / CONFIG_FILE), site_dir=str(site_dir), strict=False
         )
         loaded.site_url = serve_url
-        keep_compiled_templates(loaded.theme, compiled)
+        preview_theme(loaded.theme, compiled)
         return loaded
 
     mount_path = urlsplit(project.site.url or "/").path
@@ -148,16 +149,34 @@ class CompiledTemplates(jinja2.BytecodeCache):
         self._code[bucket.key] = bucket.bytecode_to_string()
 
 
-def keep_compiled_templates(theme: Theme, compiled: CompiledTemplates) -> None:
-    """Make the environments `theme` creates share `compiled`."""
+def preview_theme(theme: Theme, compiled: CompiledTemplates) -> None:
+    """Make the environments `theme` creates share `compiled`, and list theme files
+    without walking hidden folders (`ThemeFiles`)."""
     make_environment = theme.get_env
 
     def get_env() -> jinja2.Environment:
         environment = make_environment()
+        environment.loader = ThemeFiles(theme.dirs)
         environment.bytecode_cache = compiled
         return environment
 
     theme.get_env = get_env  # type: ignore[method-assign]
+
+
+class ThemeFiles(jinja2.FileSystemLoader):
+    """A theme loader whose listing skips hidden folders. MkDocs lists a theme's files on
+    every build to copy its static ones, and copies none from a hidden folder (its filter
+    drops `.*` paths); Material's `.icons` holds 14,300 of its 14,500 files, and listing
+    and filtering them took 0.2 s of each rebuild."""
+
+    def list_templates(self) -> list[str]:
+        found = set()
+        for searchpath in self.searchpath:
+            for folder, subfolders, names in os.walk(searchpath, followlinks=self.followlinks):
+                subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+                relative = Path(folder).relative_to(searchpath).as_posix()
+                found.update(name if relative == "." else f"{relative}/{name}" for name in names)
+        return sorted(found)
 
 
 def _regenerate(

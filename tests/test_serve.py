@@ -17,9 +17,11 @@ from types import SimpleNamespace
 
 import jinja2
 import pytest
+from mkdocs.config import load_config
+from mkdocs.structure.files import Files
 
 from generator.cache import CACHE_FILE
-from generator.serve import CompiledTemplates, keep_compiled_templates
+from generator.serve import CompiledTemplates, preview_theme
 from tests.conftest import VALID_PAPER, copy_project, run_cli
 
 pytestmark = pytest.mark.slow
@@ -140,9 +142,10 @@ def test_rebuilds_reuse_compiled_templates_until_a_template_changes(tmp_path: Pa
 
     def environment() -> jinja2.Environment:
         theme = SimpleNamespace(
-            get_env=lambda: jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path))
+            dirs=[str(tmp_path)],
+            get_env=lambda: jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path)),
         )
-        keep_compiled_templates(theme, compiled)  # type: ignore[arg-type]
+        preview_theme(theme, compiled)  # type: ignore[arg-type]
         return theme.get_env()
 
     assert environment().get_template("page.html").render(x=1) == "one 1"
@@ -151,3 +154,21 @@ def test_rebuilds_reuse_compiled_templates_until_a_template_changes(tmp_path: Pa
     assert compiling.get_template("page.html").render(x=2) == "one 2"
     template.write_text("two {{ x }}")
     assert environment().get_template("page.html").render(x=3) == "two 3"
+
+
+def test_the_preview_copies_the_same_theme_files_as_mkdocs(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "archive")
+    (root / "build" / "docs").mkdir(parents=True)
+    config = load_config(config_file=str(root / "mkdocs.yml"))
+
+    def static_theme_files() -> list[str]:
+        files = Files([])
+        files.add_files_from_theme(config.theme.get_env(), config)
+        return [file.src_uri for file in files]
+
+    as_mkdocs_lists = static_theme_files()
+    preview_theme(config.theme, CompiledTemplates())
+    assert static_theme_files() == as_mkdocs_lists
+    assert "assets/favicon.svg" in as_mkdocs_lists  # from theme_overrides
+    (root / "theme_overrides" / "assets" / "added.js").write_text("// new\n")
+    assert "assets/added.js" in static_theme_files()
