@@ -39,9 +39,9 @@ from generator.errors import ArchiveError, SiteBuildError
 from generator.export import bibtex_entries, paper_rows
 from generator.index import RELATED_COUNT, ArchiveIndex, build_indexes
 from generator.load import (
-    list_paper_files,
     load_vocabulary_file,
     misnamed_paper_files,
+    paper_file_names,
     parse_paper_file,
     read_paper_file,
 )
@@ -175,11 +175,12 @@ def _validated_files(
     run reads them all: parsing YAML is most of the load time).
     """
     remembered, cache.files = cache.files, {}  # files deleted since are forgotten
-    listed = [(path, _stat(path)) for path in list_paper_files(project.papers_dir)]
+    folder = os.fspath(project.papers_dir)
+    listed = [(name, _stat(f"{folder}/{name}")) for name in paper_file_names(project.papers_dir)]
     stale = [
-        (path, stat, remembered.get(path.name))
-        for path, stat in listed
-        if path.name not in remembered or not remembered[path.name].matches(stat)
+        (project.papers_dir / name, stat, remembered.get(name))
+        for name, stat in listed
+        if name not in remembered or not remembered[name].matches(stat)
     ]
     resolved_dir = project.papers_dir.resolve()
 
@@ -192,16 +193,16 @@ def _validated_files(
         for share, memos in zip(shares, map_forked(read_share, shares), strict=True)
         for (path, _, _), memo in zip(share, memos, strict=True)
     }
-    for path, _ in listed:
-        cache.files[path.name] = read.get(path.name) or remembered[path.name]
+    for name, _ in listed:
+        cache.files[name] = read.get(name) or remembered[name]
     return list(cache.files.values())
 
 
-def _stat(path: Path) -> os.stat_result:
+def _stat(path: str) -> os.stat_result:
     try:
-        return path.stat()
+        return os.stat(path)
     except OSError:  # a dangling link: read_paper_file names the problem
-        return path.lstat()
+        return os.lstat(path)
 
 
 def _read_paper(

@@ -65,15 +65,19 @@ def display_path(path: Path, root: Path) -> PurePosixPath:
 
 def list_paper_files(papers_dir: Path) -> list[Path]:
     """Return the paper files of `papers_dir` (not the `_`-prefixed ones), sorted by name."""
+    return [papers_dir / name for name in paper_file_names(papers_dir)]
+
+
+def paper_file_names(papers_dir: Path) -> list[str]:
+    """Return the names of the paper files of `papers_dir`, sorted: strings, not Paths,
+    which cost a tenth of a second to make and a third to sort at 10,000 files."""
     if not papers_dir.is_dir():
         return []
-    # Names sorted as strings: Path comparisons cost a third of a second at 10,000 files.
-    names = sorted(
+    return sorted(
         entry.name
         for entry in os.scandir(papers_dir)
         if entry.name.endswith(".yaml") and not entry.name.startswith("_")
     )
-    return [papers_dir / name for name in names]
 
 
 def load_paper_files(papers_dir: Path, root: Path) -> tuple[list[RawDocument], list[Problem]]:

@@ -13,7 +13,8 @@ child process whose peak memory is read with `os.wait4`:
 - `paper-archive build` (generate, `mkdocs build --strict`, Pagefind);
 - a bare `mkdocs build --strict` of the same generated pages: the reference;
 - Pagefind indexing alone;
-- `paper-archive serve`: seconds from saving an abstract edit to the preview serving it;
+- `paper-archive serve`: seconds from saving an abstract edit to the preview serving it,
+  and the preview's own regeneration for that edit (the archive kept in memory);
 
 and measures the site (total size, paper page HTML) and the first search in headless
 Chromium on localhost: bytes transferred by search and ms from the last keystroke to the
@@ -108,6 +109,8 @@ class SizeFigures:
     """By kind of query (`queries_for`); "rare name" is typed first, into an empty cache."""
     preview: list[float]
     """Seconds from saving an edit to `paper-archive serve` serving it, per edit."""
+    preview_generate: list[tuple[float, int]]
+    """The preview's own regeneration for each edit: seconds, and pages it rewrote."""
     material: tuple[Run, float, dict[str, SearchFigures]] | None = None
     """Material search build, its search index size (MB), and its first search."""
     notes: list[str] = field(default_factory=list)
@@ -225,10 +228,13 @@ def _edit_one_paper(
     path.write_text(format_paper_file(fields), encoding="utf-8")
 
 
-def measure_preview(root: Path, environment: dict[str, str]) -> list[float]:
+def measure_preview(
+    root: Path, environment: dict[str, str]
+) -> tuple[list[float], list[tuple[float, int]]]:
     """Seconds from saving an abstract edit to `paper-archive serve` serving the new text,
     for each of `PREVIEW_EDITS` edits (the page is polled every 50 ms, as a reload would),
-    each made once the preview is idle again."""
+    each made once the preview is idle again; and the regeneration of each, as the
+    preview printed it (seconds, pages rewritten)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -243,13 +249,14 @@ def measure_preview(root: Path, environment: dict[str, str]) -> list[float]:
         )
         try:
             _wait_for(lambda: _fetch(page) is not None, server, output, timeout_s=1800)
-            latencies = []
+            latencies, regenerations = [], []
             for edit in range(PREVIEW_EDITS):
                 time.sleep(PREVIEW_PAUSE_S)  # let the watcher settle, as a curator would
                 # and wait until idle: a rebuild bringing related papers up to date follows
                 # the one that showed the last edit.
                 _wait_for(lambda made=edit: _idle(output, made), server, output, timeout_s=300)
                 marker = f"Preview edit {edit}, {time.time_ns()}."  # new in a kept archive too
+                rebuilds_before = len(_preview_updates(output))
                 _edit_one_paper(root, marker)
                 saved = time.perf_counter()
                 _wait_for(
@@ -259,18 +266,34 @@ def measure_preview(root: Path, environment: dict[str, str]) -> list[float]:
                     timeout_s=300,
                 )
                 latencies.append(time.perf_counter() - saved)
+                _wait_for(
+                    lambda n=rebuilds_before: len(_preview_updates(output)) > n,
+                    server,
+                    output,
+                    timeout_s=60,
+                )
+                regenerations.append(_preview_updates(output)[rebuilds_before])
         finally:
             server.terminate()
             server.wait(timeout=60)
-    return latencies
+    return latencies, regenerations
+
+
+def _preview_updates(output: IO[bytes]) -> list[tuple[float, int]]:
+    """(generate seconds, pages changed) of each rebuild the preview printed, in order."""
+    return [
+        (float(seconds), int(pages))
+        for seconds, pages in re.findall(
+            r"Preview updated in [\d.]+ s \(generate ([\d.]+) s: (\d+) page", _printed(output)
+        )
+    ]
 
 
 def _idle(output: IO[bytes], edits_made: int) -> bool:
     """True once the preview finished a rebuild (MkDocs' included) for the first build,
     each edit, and each follow-up it announced."""
-    printed = _printed(output)
-    follow_ups = printed.count("Related papers are updated next.")
-    return printed.count("Preview updated in") >= 1 + edits_made + follow_ups
+    follow_ups = _printed(output).count("Related papers are updated next.")
+    return len(_preview_updates(output)) >= 1 + edits_made + follow_ups
 
 
 def _printed(output: IO[bytes]) -> str:
@@ -433,6 +456,7 @@ def measure_size(workdir: Path, count: int, material: bool) -> SizeFigures:
     indexing = run([sys.executable, "-c", INDEX_ONLY, str(bare_site)], REPO_ROOT, environment)
     shutil.rmtree(bare_site)
     queries = queries_for(root)
+    preview, preview_generate = measure_preview(root, environment)
     figures = SizeFigures(
         papers=count,
         generate_cold=cold,
@@ -445,7 +469,8 @@ def measure_size(workdir: Path, count: int, material: bool) -> SizeFigures:
         site_mb=_tree_megabytes(root / "site"),
         paper_html_kb=_paper_page_sizes(root / "site"),
         search={kind: measure_search(root / "site", query) for kind, query in queries.items()},
-        preview=measure_preview(root, environment),
+        preview=preview,
+        preview_generate=preview_generate,
         notes=[f"queries {queries}"],
     )
     if material:
@@ -518,6 +543,16 @@ def table(figures: list[SizeFigures]) -> str:
             figures,
             lambda f: f"{statistics.median(f.preview):.1f} / {max(f.preview):.1f}",
             "≤ 3 s",
+        ),
+        _row(
+            "its regeneration after that edit, median / max (s); pages rewritten",
+            figures,
+            lambda f: (
+                f"{statistics.median(s for s, _ in f.preview_generate):.2f}"
+                f" / {max(s for s, _ in f.preview_generate):.2f}; "
+                + ", ".join(sorted({str(n) for _, n in f.preview_generate}))
+            ),
+            "≤ 1 s",
         ),
         _row("full `paper-archive build` (s)", figures, lambda f: f"{f.build.seconds:.1f}"),
         _row(

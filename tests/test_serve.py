@@ -18,14 +18,15 @@ from types import SimpleNamespace
 import jinja2
 import pytest
 from mkdocs.config import load_config
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 
 from generator.cache import CACHE_FILE
-from generator.serve import CompiledTemplates, preview_theme
+from generator.serve import CompiledTemplates, UnchangedPaperPagesLeftOut, preview_theme
 from tests.conftest import VALID_PAPER, copy_project, run_cli
 
 pytestmark = pytest.mark.slow
 PAPER = "scalebio-scalable-bilevel-optimization-for-llm-data"
+OTHER_PAPER = "a-survey-on-inference-optimization-techniques-for-mixture-of"
 
 
 def fetch(url: str) -> tuple[int, str]:
@@ -96,6 +97,8 @@ def test_edits_new_files_deletions_and_errors_reach_the_preview(
     assert wait_for(lambda: "ScaleBiO, edited:" in fetch(f"{base}papers/{PAPER}/")[1]), (
         log.read_text()
     )
+    # Left out of the rebuild, which changed nothing on it; still served as built.
+    assert "Mixture of Experts" in fetch(f"{base}papers/{OTHER_PAPER}/")[1]
 
     (root / "papers" / "a-new-paper.yaml").write_text(
         VALID_PAPER.replace("data-selection", "data-mixture")
@@ -116,6 +119,26 @@ def test_edits_new_files_deletions_and_errors_reach_the_preview(
     assert "Traceback" not in log.read_text()
     status, page = fetch(f"{base}papers/{PAPER}/")
     assert status == 200 and "ScaleBiO, edited:" in page, "the last good page stays up"
+
+
+def test_the_preview_rebuilds_only_when_a_file_changes(
+    preview: tuple[Path, str, Path, subprocess.Popen[bytes]],
+) -> None:
+    """Each rebuild reads the vocabulary and the hand-written pages; reading is an event to
+    inotify too, and must not start another rebuild."""
+    root, _, log, _ = preview
+    rebuilds = lambda: log.read_text().count("Preview updated in")  # noqa: E731
+    time.sleep(3)
+    assert rebuilds() == 1, log.read_text()
+    for path in [*(root / "papers").iterdir(), *(root / "pages").rglob("*.md")]:
+        path.read_bytes()
+    time.sleep(3)
+    assert rebuilds() == 1, log.read_text()
+    paper_file = root / "papers" / f"{PAPER}.yaml"
+    paper_file.write_text(paper_file.read_text().replace("date: 2024-06-28", "date: 2024-06-27"))
+    assert wait_for(lambda: rebuilds() == 2), log.read_text()
+    time.sleep(3)
+    assert rebuilds() == 2, log.read_text()
 
 
 def test_stopping_the_preview_saves_a_cache_that_matches_its_pages(
@@ -172,3 +195,15 @@ def test_the_preview_copies_the_same_theme_files_as_mkdocs(tmp_path: Path) -> No
     assert "assets/favicon.svg" in as_mkdocs_lists  # from theme_overrides
     (root / "theme_overrides" / "assets" / "added.js").write_text("// new\n")
     assert "assets/added.js" in static_theme_files()
+
+
+def test_rebuilds_leave_out_only_the_paper_pages_that_did_not_change(tmp_path: Path) -> None:
+    names = ["index.md", "papers/changed.md", "papers/same.md", "papers/figure.png", "tags/t.md"]
+    files = Files(File(name, str(tmp_path), str(tmp_path / "site"), True) for name in names)
+    kept = UnchangedPaperPagesLeftOut({"papers/changed.md"}).on_files(files, config=None)  # type: ignore[arg-type]
+    assert [file.src_uri for file in kept] == [
+        "index.md",
+        "papers/changed.md",
+        "papers/figure.png",
+        "tags/t.md",
+    ]
