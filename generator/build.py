@@ -37,7 +37,7 @@ from generator.cache import (
 )
 from generator.errors import ArchiveError, SiteBuildError
 from generator.export import bibtex_entries, paper_rows
-from generator.index import RELATED_COUNT, ArchiveIndex, build_indexes
+from generator.index import RELATED_COUNT, ArchiveIndex, build_indexes, reindexed
 from generator.load import (
     load_vocabulary_file,
     misnamed_paper_files,
@@ -144,7 +144,7 @@ def load_archive(
     vocabulary = {tag.slug: tag for tag in tags}
     context = digest(repr((tags, today)).encode())
     if cache.context != context:
-        cache.context, cache.files = context, {}
+        cache.context, cache.files, cache.related_parts = context, {}, {}
     memos = _validated_files(project, vocabulary, today, cache, workers)
     papers: list[Paper | InboxItem] = []
     for memo in memos:
@@ -298,14 +298,14 @@ def _generate(
 ) -> GenerateResult:
     slugs.REMEMBERED.update(cache.slugs)
     archive, warnings = load_archive(project, today, strict, cache, workers)
-    related_key = _related_inputs(archive.papers)
+    related_key, cache.related_parts = _related_inputs(archive, cache.related_parts)
     known_related, related_pending = _remembered_related(
         cache, related_key, archive.papers, related_later
     )
     with _related_finder(archive, known_related, workers) as related:
         # Related papers (seconds at 10,000) may be found in a second process while this
         # one builds what does not need them: the other indexes, BibTeX entries, rows.
-        index = build_indexes(archive, related={})
+        index = (cache.index and reindexed(cache.index, archive)) or build_indexes(archive, {})
         entries = bibtex_entries(index, cache.entries)
         rows = paper_rows(index, project.site.url, cache.rows)
         index = dataclasses.replace(index, related=related())
@@ -345,7 +345,7 @@ def _generate(
         for paper_id, row in rows.items()
     }
     cache.slugs = slugs.REMEMBERED
-    cache.shown, cache.digests = shown, dict(archive.digests)
+    cache.shown, cache.digests, cache.index = shown, dict(archive.digests), index
     page_count = len(plans) + len(kept)
     seconds = time.perf_counter() - started
     return GenerateResult(archive, warnings, report, page_count, seconds, related_pending)
@@ -428,12 +428,22 @@ def _related_finder(
     return contextlib.nullcontext(find)
 
 
-def _related_inputs(papers: tuple[Paper, ...]) -> str:
-    """Digest of everything `related_papers` reads, so an edit to notes or links keeps it."""
-    fields = (
-        "\x1f".join((p.id, p.title, p.abstract or "", *p.tags, "\x1e", *p.authors)) for p in papers
+def _related_inputs(archive: Archive, remembered: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """Digest of everything `related_papers` reads, so an edit to notes or links keeps it;
+    and each paper's part of it by file digest, which the next run reuses (digesting 15 MB
+    of text anew took 0.13 s of each run at 10,000 papers)."""
+    parts = {}
+    for paper in archive.papers:
+        file_digest = archive.digests[paper.id]
+        parts[file_digest] = remembered.get(file_digest) or digest(
+            "\x1f".join(
+                (paper.title, paper.abstract or "", *paper.tags, "\x1e", *paper.authors)
+            ).encode()
+        )
+    joined = "\x1d".join(
+        f"{paper.id}\x1f{parts[archive.digests[paper.id]]}" for paper in archive.papers
     )
-    return digest("\x1d".join(fields).encode())
+    return digest(joined.encode()), parts
 
 
 def _unchanged(project: Project, cache: GenerateCache, path: PurePosixPath, plan: PagePlan) -> bool:

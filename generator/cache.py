@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from generator.export import PaperRow
+from generator.index import ArchiveIndex
 from generator.model import InboxItem, Paper, Problem
 
 CACHE_FILE = Path("build") / "cache" / "generate.pickle"
@@ -123,6 +124,15 @@ class GenerateCache:
     """Site, vocabulary and each paper's `render.shown_in_lists`, as the last run had them."""
     digests: dict[str, str] = field(default_factory=dict)
     """Paper id -> file digest, as the last run had them."""
+    related_parts: dict[str, str] = field(default_factory=dict)
+    """File digest -> digest of what related papers are found from, in that file's paper."""
+    index: ArchiveIndex | None = None
+    """The last run's indexes, for a caller that keeps the cache in memory (the live
+    preview), so an edit can update them (`index.reindexed`). Never saved: rebuilding
+    them costs less than pickling them."""
+
+    def __getstate__(self) -> dict[str, object]:
+        return {name: value for name, value in vars(self).items() if name != "index"}
 
 
 def code_version() -> str:

@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 import yaml
 
-from generator.build import generate, load_project
+from generator.build import generate, load_project, open_cache
 from generator.cache import CACHE_FILE
 from tests.conftest import copy_project
 
@@ -107,6 +107,11 @@ EDITS: dict[str, Callable[[Path], None]] = {
 }
 
 
+UPDATING_THE_INDEX = {"abstract", "notes", "hand-written page added", "hand-written page removed"}
+"""Edits after which `index.reindexed` updates the last run's indexes: no paper's
+`indexed_fields` changed."""
+
+
 @pytest.fixture
 def generated_copy(tmp_path: Path) -> Path:
     """A copy of the bundled archive, generated once (pages and cache)."""
@@ -130,6 +135,24 @@ def test_after_each_kind_of_edit_the_cached_run_writes_what_a_fresh_run_writes(
     generate(load_project(project))
     assert (project / CACHE_FILE).is_file()
     assert generated(project) == from_nothing(project, tmp_path / "fresh")
+
+
+def test_a_cache_kept_in_memory_writes_what_a_fresh_run_writes_after_each_kind_of_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The live preview's way: one cache object through every edit, its indexes updated
+    in place of being built anew when the edit allows (`index.reindexed`)."""
+    root = copy_project(tmp_path / "archive")
+    project = load_project(root)
+    cache = open_cache(project)
+    generate(project, cache=cache, workers=1)
+    built = spy(monkeypatch, "build_indexes", lambda *_, **__: True)
+    for name, edit in EDITS.items():
+        built.clear()
+        edit(root / "papers")
+        generate(project, cache=cache, workers=1)
+        assert bool(built) == (name not in UPDATING_THE_INDEX), name
+        assert generated(root) == from_nothing(root, tmp_path / "fresh"), name
 
 
 def test_an_unchanged_archive_renders_nothing_and_writes_nothing(generated_copy: Path) -> None:
