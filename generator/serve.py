@@ -91,7 +91,10 @@ def serve_forever(project: Project, dev_addr: str, poll: bool = False) -> None:
         if result is None:
             return
         unbuilt.update(str(path) for path in result.report.written)
-        mkdocs_build(config(None if first else unbuilt), serve_url=serve_url, dirty=not first)
+        # A hand-written page may link to paper pages by their `.md` names, which MkDocs
+        # resolves among the files it is given: its rebuild is given them all.
+        everything = first or any((project.pages_dir / path).is_file() for path in unbuilt)
+        mkdocs_build(config(None if everything else unbuilt), serve_url=serve_url, dirty=not first)
         first_build[0] = False
         unbuilt.clear()
         click.echo(
@@ -172,8 +175,9 @@ class UnchangedPaperPagesLeftOut(BasePlugin):  # type: ignore[type-arg]
 
     A dirty build rebuilds only changed pages, but still makes and checks a page object
     for each of the 10,000: 0.8 s of each rebuild. Their HTML from the last build stays in
-    the preview's folder (dirty builds delete nothing). No other page needs them: ours
-    link to them by URL in HTML, which MkDocs does not resolve.
+    the preview's folder (dirty builds delete nothing). The generated pages link to them
+    by URL in HTML, which MkDocs does not resolve; a rebuild of a hand-written page, which
+    may link to them by `.md` name, is given every file.
     """
 
     def __init__(self, changed: set[str]) -> None:

@@ -100,6 +100,12 @@ def test_edits_new_files_deletions_and_errors_reach_the_preview(
     # Left out of the rebuild, which changed nothing on it; still served as built.
     assert "Mixture of Experts" in fetch(f"{base}papers/{OTHER_PAPER}/")[1]
 
+    # A new hand-written page links to a paper page by its Markdown name.
+    (root / "pages" / "reading.md").write_text(f"# Reading\n\n[ScaleBiO](papers/{PAPER}.md)\n")
+    assert wait_for(lambda: f'href="../papers/{PAPER}/"' in fetch(f"{base}reading/")[1]), (
+        log.read_text()
+    )
+
     (root / "papers" / "a-new-paper.yaml").write_text(
         VALID_PAPER.replace("data-selection", "data-mixture")
     )
