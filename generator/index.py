@@ -152,6 +152,7 @@ def reindexed(index: ArchiveIndex, archive: Archive) -> ArchiveIndex | None:
 
     tags = {slug for paper in edited.values() for slug in paper.tags}
     names = {name for paper in edited.values() for name in paper.authors}
+    years = {paper.year for paper in edited.values()}
     series = {index.venue_of[paper_id].name for paper_id in edited if paper_id in index.venue_of}
     venues = tuple(
         dataclasses.replace(venue, papers=swap(venue.papers)) if venue.name in series else venue
@@ -165,8 +166,7 @@ def reindexed(index: ArchiveIndex, archive: Archive) -> ArchiveIndex | None:
             slug: swap(found) if slug in tags else found for slug, found in index.by_tag.items()
         },
         by_year={
-            year: swap(found) if any(p.year == year for p in edited.values()) else found
-            for year, found in index.by_year.items()
+            year: swap(found) if year in years else found for year, found in index.by_year.items()
         },
         by_author={**index.by_author, **{name: swap(index.by_author[name]) for name in names}},
         recently_added=swap(index.recently_added),
