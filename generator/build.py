@@ -266,11 +266,8 @@ def generate(
     started = time.perf_counter()
     kept = cache is not None
     cache = cache if kept else open_cache(project)
-    gc.freeze()  # the cache's objects live through the run: collections need not scan them
-    try:
+    with _collector_paused():
         result = _generate(project, today, strict, workers, cache, related_later, started)
-    finally:
-        gc.unfreeze()
     if not kept:
         save_cache(project, cache)
     return result
@@ -353,8 +350,12 @@ def _generate(
 
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector: unpickling 10,000 papers makes it scan the
-    growing heap again and again (a third of the load time), for no garbage."""
+    """Pause Python's cyclic garbage collector while the archive is read or generated.
+
+    Both make hundreds of thousands of objects that live to the end, and almost no cycles:
+    the collector would scan the growing heap again and again for nothing (a third of
+    the time to unpickle the cache; 0.8 s of a first run at 10,000 papers, at the same
+    peak memory)."""
     enabled = gc.isenabled()
     gc.disable()
     try:

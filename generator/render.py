@@ -618,6 +618,7 @@ def _environment() -> jinja2.Environment:
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
             trim_blocks=False,
+            auto_reload=False,  # templates are code: no stat of the file per page rendered
         )
         environment.filters.update(
             short_authors=short_authors,

@@ -496,12 +496,16 @@ def _multi_line(text: str) -> str:
 
 def _drop_controls(text: str) -> str:
     """NFC-normalise and remove control and bidirectional control characters."""
+    if text.isascii():  # already NFC, no bidirectional controls: most fields, checked fast
+        return _CONTROL.sub("", text)
     return _BIDI_CONTROL.sub("", _CONTROL.sub("", unicodedata.normalize("NFC", text)))
 
 
 def _bidi_warning(what: str, text: object) -> str | None:
     """Say which bidirectional controls `text` holds (they are removed), or None."""
-    found = sorted(set(_BIDI_CONTROL.findall(text))) if isinstance(text, str) else []
+    if not isinstance(text, str) or text.isascii():
+        return None
+    found = sorted(set(_BIDI_CONTROL.findall(text)))
     if not found:
         return None
     codes = ", ".join(f"U+{ord(character):04X}" for character in found)
