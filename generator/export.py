@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from generator.bibtex import format_bibtex
 from generator.index import ArchiveIndex
 from generator.markup import plain_text
-from generator.model import Paper
+from generator.model import Paper, Tag
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
@@ -91,10 +91,12 @@ def paper_record(paper: Paper, index: ArchiveIndex, site_url: str) -> dict[str, 
 
 @dataclass(frozen=True)
 class PaperRow:
-    """One paper as `papers.json` and `papers.csv` hold it: a JSON line and a CSV row."""
+    """One paper as `papers.json` and `papers.csv` hold it: a JSON line and a CSV row, in
+    UTF-8, so the files are joined from bytes (at 10,000 papers, joining `str` copies 84 MB
+    where bytes copy 21)."""
 
-    json: str
-    csv: str
+    json: bytes
+    csv: bytes
 
 
 def paper_rows(
@@ -118,26 +120,28 @@ def paper_rows(
             buffer.seek(0)
             buffer.truncate()
             writer.writerow(_csv_cell(record[field]) for field in CSV_FIELDS)
-            row = PaperRow(json.dumps(record, ensure_ascii=False), buffer.getvalue())
+            row = PaperRow(
+                json.dumps(record, ensure_ascii=False).encode(), buffer.getvalue().encode()
+            )
         rows[paper.id] = row
     return rows
 
 
-def archive_json(rows: Iterable[PaperRow]) -> str:
+def archive_json(rows: Iterable[PaperRow]) -> bytes:
     """Return `papers.json`: `{"papers": [...]}`, one paper per line.
 
     One line per paper keeps the file readable and diffable, and lets the C encoder do
     the work (an indented dump runs json's Python encoder: seconds at 10,000 papers).
     """
-    lines = ",\n".join(row.json for row in rows)
-    return f'{{"papers": [\n{lines}\n]}}\n' if lines else '{"papers": []}\n'
+    lines = b",\n".join(row.json for row in rows)
+    return b'{"papers": [\n' + lines + b"\n]}\n" if lines else b'{"papers": []}\n'
 
 
-def archive_csv(rows: Iterable[PaperRow]) -> str:
+def archive_csv(rows: Iterable[PaperRow]) -> bytes:
     """Return `papers.csv` for spreadsheets; lists are joined with `; `."""
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow(CSV_FIELDS)
-    return buffer.getvalue() + "".join(row.csv for row in rows)
+    return buffer.getvalue().encode() + b"".join(row.csv for row in rows)
 
 
 def atom_feed(
@@ -182,6 +186,21 @@ def by_addition(papers: Iterable[Paper]) -> list[Paper]:
     return sorted(
         sorted(papers, key=lambda p: p.id), key=lambda p: (p.added or p.date, p.date), reverse=True
     )
+
+
+def newest_by_tag(
+    newest_first: Sequence[Paper], tags: Iterable[Tag], size: int
+) -> dict[str, list[Paper]]:
+    """Return each tag's first `size` papers in feed order, from one pass over the whole
+    archive in that order (`by_addition`): the order is total, so this is each tag's own
+    papers sorted, without 30 more sorts at every preview rebuild."""
+    feeds: dict[str, list[Paper]] = {tag.slug: [] for tag in tags}
+    for paper in newest_first:
+        for slug in paper.tags:
+            feed = feeds[slug]
+            if len(feed) < size:
+                feed.append(paper)
+    return feeds
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> None:

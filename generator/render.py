@@ -28,6 +28,7 @@ from generator.export import (
     bibliography,
     bibtex_entries,
     by_addition,
+    newest_by_tag,
     paper_rows,
 )
 from generator.index import ArchiveIndex, Author, Venue, co_authors, group_by_month
@@ -36,7 +37,7 @@ from generator.model import MONTH_NAMES, Paper
 from generator.pagemeta import front_matter, page_fields, paper_fields
 from generator.stats import additions_sparkline, stats
 
-Pages = dict[PurePosixPath, str]
+Pages = dict[PurePosixPath, str | bytes]
 
 RECENT_COUNT = 10
 PROLIFIC_COUNT = 30
@@ -515,15 +516,11 @@ def _plan_exports(
         (paper.added or paper.date for paper in index.papers), default=datetime.date(2000, 1, 1)
     )
     rows = paper_rows(index, site.url) if rows is None else rows
+    newest_first = by_addition(index.papers)
+    tag_feeds = newest_by_tag(newest_first, index.tags, FEED_SIZE)
     plans: Plans = {
         PurePosixPath("feed.xml"): PagePlan.ready(
-            atom_feed(
-                f"{site.name}: new papers",
-                "feed.xml",
-                site.url,
-                by_addition(index.papers),
-                updated,
-            )
+            atom_feed(f"{site.name}: new papers", "feed.xml", site.url, newest_first, updated)
         ),
         PurePosixPath("papers.bib"): PagePlan.ready(bibliography(index.papers, index, entries)),
         PurePosixPath("papers.json"): PagePlan.ready(archive_json(rows.values())),
@@ -535,7 +532,7 @@ def _plan_exports(
             inputs.download("bib", papers=papers),
             functools.partial(bibliography, papers, index, entries),
         )
-        in_feed = by_addition(papers)[:FEED_SIZE]
+        in_feed = tag_feeds[tag.slug]
         feed = tag_feed_path(tag.slug)
         plans[PurePosixPath(feed)] = PagePlan(
             inputs.download("feed", tag, updated, papers=in_feed),

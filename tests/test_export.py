@@ -23,6 +23,7 @@ from generator.export import (
     bibliography,
     bibtex_entries,
     by_addition,
+    newest_by_tag,
     paper_rows,
 )
 from generator.index import ArchiveIndex, build_indexes
@@ -83,11 +84,19 @@ def test_json_export_has_every_field_in_a_stable_order(index: ArchiveIndex) -> N
 
 
 def test_csv_export_opens_as_a_table(index: ArchiveIndex) -> None:
-    rows = list(csv.DictReader(io.StringIO(archive_csv(paper_rows(index, SITE_URL).values()))))
+    rows = list(
+        csv.DictReader(io.StringIO(archive_csv(paper_rows(index, SITE_URL).values()).decode()))
+    )
     assert len(rows) == 79
     first = rows[0]
     assert first["id"] == index.papers[0].id
     assert first["authors"] == "; ".join(index.papers[0].authors)
+
+
+@pytest.mark.parametrize("size", [1, 3, 50])
+def test_each_tag_feed_is_its_papers_sorted_newest_first(index: ArchiveIndex, size: int) -> None:
+    feeds = newest_by_tag(by_addition(index.papers), index.tags, size)
+    assert feeds == {tag.slug: by_addition(index.by_tag[tag.slug])[:size] for tag in index.tags}
 
 
 def test_atom_feed_is_valid_and_capped_at_50(index: ArchiveIndex) -> None:

@@ -18,7 +18,7 @@ FIXTURE_TODAY = datetime.date(2026, 1, 1)
 FIXTURE_SITE = SiteInfo(name="Fixture Archive", description="Four papers for golden tests.")
 
 
-def render_fixture_archive() -> dict[PurePosixPath, str]:
+def render_fixture_archive() -> dict[PurePosixPath, bytes]:
     """Render the generated pages of the fixture archive (no hand-written pages)."""
     project = Project(
         root=FIXTURE_ROOT,
@@ -29,7 +29,8 @@ def render_fixture_archive() -> dict[PurePosixPath, str]:
         site=FIXTURE_SITE,
     )
     archive, _ = load_archive(project, today=FIXTURE_TODAY)
-    return render_pages(build_indexes(archive), FIXTURE_SITE)
+    pages = render_pages(build_indexes(archive), FIXTURE_SITE)
+    return {path: c.encode() if isinstance(c, str) else c for path, c in pages.items()}
 
 
 def main() -> None:
@@ -38,7 +39,7 @@ def main() -> None:
     for path, content in pages.items():
         target = GOLDEN_DIR / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8")
+        target.write_bytes(content)
     print(f"Wrote {len(pages)} golden pages to {GOLDEN_DIR.relative_to(TESTS_DIR.parent)}/")
 
 
