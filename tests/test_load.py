@@ -6,7 +6,13 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from generator.load import MAX_FILE_BYTES, RawDocument, load_paper_files, parse_yaml_document
+from generator.load import (
+    MAX_FILE_BYTES,
+    PaperLoader,
+    RawDocument,
+    load_paper_files,
+    parse_yaml_document,
+)
 from generator.model import Problem
 
 PATH = PurePosixPath("papers/x.yaml")
@@ -74,6 +80,30 @@ def test_refuses_broken_yaml_with_file_and_line(content: str, expected: str) -> 
     problem = parse(content)
     assert isinstance(problem, Problem)
     assert str(problem).startswith(expected)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "title: T\nauthors: [A, B]\nlinks: {code: 'https://x.org'}\nupvotes: 3\n",
+        "yes: no\n1: 0x1F\nf: .inf\nn: ~\nd: 2024-01-01\nbin: !!binary aGVsbG8=\n",
+        "<<: {a: 1}\nb: 2\n",  # a merge key: PyYAML's constructor merges it
+        "tags: !!set {x, y}\n",
+        "when: !!timestamp 2024-01-01\n",
+        "nested: " + "[" * 300 + "]" * 300 + "\n",
+    ],
+)
+def test_values_are_what_pyyaml_constructs(content: str) -> None:
+    loader = PaperLoader(content)
+    expected = loader.construct_document(loader.get_single_node())
+    document = parse(content)
+    assert isinstance(document, RawDocument)
+    assert document.data == expected
+
+
+def test_nesting_deeper_than_python_recurses_is_still_read() -> None:
+    document = parse("nested: " + "[" * 3000 + "]" * 3000 + "\n")
+    assert isinstance(document, RawDocument) and isinstance(document.data["nested"], list)
 
 
 def test_refuses_bytes_that_are_not_utf8_naming_the_line() -> None:
