@@ -35,6 +35,8 @@ SHARED_WITH_REPOSITORY = (
     "mkdocs.yml",
     ".gitignore",
     ".github/workflows/pages.yml",
+    ".github/ISSUE_TEMPLATE/suggest-paper.yml",
+    ".github/ISSUE_TEMPLATE/correct-paper.yml",
     "papers/_tags.yaml",
     *(
         p.relative_to(REPO_ROOT).as_posix()
