@@ -67,9 +67,8 @@ def skeleton_files() -> dict[PurePosixPath, bytes]:
 def _walk(
     folder: Traversable, parts: tuple[str, ...]
 ) -> Iterator[tuple[tuple[str, ...], Traversable]]:
+    """Yield (path parts, file) for every file under `folder`, in any order."""
     for entry in folder.iterdir():
-        if entry.name == "__pycache__":
-            continue
         if entry.is_dir():
             yield from _walk(entry, (*parts, entry.name))
         else:
