@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
 .PHONY: help build serve check test lint golden clean
-.PHONY: deploy bench
+.PHONY: deploy bench examples
 REMOTE ?= origin
 
 help: ## Show this help
@@ -47,6 +47,11 @@ bench: $(DEV_STAMP) ## Time generate/build/preview/search at 1,000 and 10,000 sy
 
 golden: $(DEV_STAMP) ## Regenerate tests/golden/ from tests/fixtures/archive/ (review the diff!)
 	$(BIN)/python -m tests.update_golden
+
+# Maintainers of the bundled archive only: after adding or editing an example paper, so that
+# `paper-archive remove-examples` recognises it. In an archive of your own it would list your papers.
+examples: $(RUN_STAMP) ## Record papers/*.yaml as the bundled examples (papers/_examples.sha256)
+	$(BIN)/python scripts/list_examples.py
 
 # For a gh-pages branch instead of GitHub Actions. ghp-import (a MkDocs dependency) commits
 # the built site/ on top of REMOTE's gh-pages, so history is kept and a rival push is refused.

@@ -19,6 +19,7 @@ from generator.importing import add, import_group, import_listing_file
 from generator.links import links
 from generator.load import display_path
 from generator.reporting import current_project, print_problems, reporting_errors
+from generator.starting import init, remove_examples_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -130,6 +131,10 @@ main.add_command(links)
 # Curator commands (issue 3): arXiv `add`, `import bibtex|hf`, `inbox`, `new`, `tags`, `stats`.
 for _command in (add, import_group, inbox, new, tags, stats):
     main.add_command(_command)
+
+# Starting an archive of your own (issue 14): `init DIR`, `remove-examples`.
+main.add_command(init)
+main.add_command(remove_examples_command)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

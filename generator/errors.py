@@ -41,3 +41,11 @@ class ArxivUnreachable(PaperArchiveError):
 
 class PaperRejected(PaperArchiveError):
     """A paper given to `new` would not validate, or is already in the archive."""
+
+
+class FolderNotEmpty(PaperArchiveError):
+    """`init` was given a folder that already holds files (or is a file)."""
+
+
+class NoExampleList(PaperArchiveError):
+    """`remove-examples` found no `papers/_examples.sha256`: nothing is known to be an example."""

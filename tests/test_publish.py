@@ -113,7 +113,8 @@ def test_workflow_builds_for_the_pages_address_and_uploads_site() -> None:
     build = _workflow()["jobs"]["build"]
     (python,) = _steps_using(build, "actions/setup-python")
     assert python["with"]["cache"] == "pip"
-    assert python["with"]["cache-dependency-path"] == "pyproject.toml"
+    # The tool's repository has pyproject.toml; an archive made by `init` has requirements.txt.
+    assert python["with"]["cache-dependency-path"].split() == ["pyproject.toml", "requirements.txt"]
     (pages,) = _steps_using(build, "actions/configure-pages")
     (make_build,) = [step for step in build["steps"] if step.get("run") == "make build"]
     assert make_build["env"]["SITE_URL"] == f"${{{{ steps.{pages['id']}.outputs.base_url }}}}/"
@@ -130,7 +131,7 @@ def test_workflow_tests_pull_requests_with_debian_chromium() -> None:
     test = _workflow()["jobs"]["test"]
     assert "bookworm" in test["container"]  # Debian, so /usr/bin/chromium is a real binary
     (cache,) = _steps_using(test, "actions/cache")
-    assert "hashFiles('pyproject.toml')" in cache["with"]["key"]
+    assert "hashFiles('pyproject.toml', 'requirements.txt')" in cache["with"]["key"]
     runs = _run_steps(test)
     assert any("apt-get install" in run and "chromium" in run for run in runs)
     assert runs.index("make build") < runs.index("make test")
