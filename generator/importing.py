@@ -108,7 +108,11 @@ def _update_existing(updates: Sequence[Update], *, dry_run: bool, yes: bool) -> 
     """Show each file's change as a diff, then write them all once confirmed."""
     changes: list[tuple[Update, str]] = []
     for update in updates:
-        before = update.path.read_bytes().decode("utf-8")  # bytes: keep CRLF as it is
+        try:
+            before = update.path.read_bytes().decode("utf-8")  # bytes: keep CRLF as it is
+        except (OSError, UnicodeDecodeError) as error:
+            click.echo(f"{update.shown}: not edited, it cannot be read now ({error})")
+            continue
         after = add_fields(before, update.additions)
         if after is None:
             click.echo(

@@ -1,10 +1,11 @@
 """The one path every importer shares: candidates -> duplicate check -> validated new files.
 
-Invariant: nothing already in `papers/` is ever overwritten or edited. Every file that a
-plan proposes has been formatted, parsed back and validated in memory first, so what is
-written always loads. Imported papers are `status: inbox` with `tags: []`: the validator
-lets them lack tags, authors and a date, and keeps them off the site until a curator
-completes them (`paper-archive inbox` lists what each lacks).
+Invariant: nothing already in `papers/` is ever overwritten or edited here; what duplicates
+could add to an archive file is only proposed (`Update`, applied by `amend` on request).
+Every file or addition that a plan proposes has been formatted, parsed back and validated in
+memory first, so what is written always loads. Imported papers are `status: inbox` with
+`tags: []`: the validator lets them lack tags, authors and a date, and keeps them off the
+site until a curator completes them (`paper-archive inbox` lists what each lacks).
 """
 
 from __future__ import annotations
