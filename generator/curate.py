@@ -16,7 +16,8 @@ import click
 from generator import build as pipeline
 from generator.errors import ArchiveError, PaperRejected
 from generator.importers.candidate import Batch, Candidate, arxiv_id
-from generator.importers.intake import KnownPapers, plan_import, write_plan
+from generator.importers.intake import plan_import, write_plan
+from generator.importers.known import KnownPapers
 from generator.load import load_paper_files, load_vocabulary_file
 from generator.model import InboxItem, Problem, Severity, Tag
 from generator.reporting import current_project, reporting_errors
@@ -155,6 +156,9 @@ def new(
         "in the inbox" if paper.fields.get("status") == "inbox" else "published on the next build"
     )
     click.echo(f"{'Would create' if dry_run else 'Created'} {paper.shown} ({state})")
+    for possible in plan.possible:
+        others = ", ".join(f"{path} ({reason})" for path, reason in possible.matched)
+        click.echo(f"  possible duplicate: same title as {others}")
 
 
 def _split(text: str) -> tuple[str, ...]:

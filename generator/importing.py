@@ -7,15 +7,18 @@ writes nothing, and a network failure raises before anything is written.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import difflib
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
 import click
 from tqdm import tqdm
 
+from generator.amend import add_fields
 from generator.curate import DRY_RUN
 from generator.errors import PaperRejected
 from generator.importers.arxiv import (
@@ -27,7 +30,8 @@ from generator.importers.arxiv import (
 from generator.importers.bibtex import parse_bibtex
 from generator.importers.candidate import Batch
 from generator.importers.hf import listing_batch, parse_hf_papers
-from generator.importers.intake import Duplicate, ImportPlan, KnownPapers, plan_import, write_plan
+from generator.importers.intake import ImportPlan, Update, plan_import, write_plan
+from generator.importers.known import Duplicate, KnownPapers
 from generator.reporting import current_project, reporting_errors
 
 PROGRESS_THRESHOLD = 20
@@ -43,15 +47,21 @@ def run_import(
     dry_run: bool,
     extra: Sequence[Duplicate] = (),
     known: KnownPapers | None = None,
+    update_existing: bool = False,
+    yes: bool = False,
 ) -> ImportPlan:
-    """Plan `batch` against the archive, write it unless `dry_run`, print the summary."""
+    """Plan `batch` against the archive, write it unless `dry_run`, print the summary.
+
+    With `update_existing`, the fields the import would add to existing files are then
+    shown as a diff and, once confirmed (or with `yes`), written into those files.
+    """
     project = current_project()
     today = datetime.date.today()
     known = known or KnownPapers.from_archive(project.papers_dir, project.root)
     plan = plan_import(
         batch, known, project.papers_dir, project.root, added=added or today, today=today
     )
-    plan = ImportPlan(plan.seen, plan.new, (*extra, *plan.duplicates), plan.skipped)
+    plan = dataclasses.replace(plan, duplicates=(*extra, *plan.duplicates))
     written, clashes = ([], []) if dry_run else write_plan(plan, _progress)
     for paper in plan.new:
         click.echo(
@@ -59,20 +69,76 @@ def run_import(
         )
         for remark in paper.remarks:
             click.echo(f"  note: {remark}")
+    for possible in plan.possible:
+        others = ", ".join(f"{path} ({reason})" for path, reason in possible.matched)
+        click.echo(
+            f"possible duplicate {possible.added} ({possible.source}): same title as {others};"
+            " both kept, delete one if they are the same work"
+        )
     for duplicate in plan.duplicates:
         what = f"{duplicate.source} {duplicate.title!r}" if duplicate.title else duplicate.source
-        where = " (new in this import)" if duplicate.in_batch else ""
+        where = f" (new in this import, from {duplicate.kept})" if duplicate.in_batch else ""
         click.echo(f"duplicate {what}: {duplicate.reason} as {duplicate.matched}{where}")
+        if duplicate.not_kept:
+            click.echo(f"  not kept: {', '.join(duplicate.not_kept)}")
+    for update in plan.updates:
+        click.echo(f"update {update.shown}: the import has {update.summary}")
     for skip in (*plan.skipped, *clashes):
         click.echo(f"skipped {skip.source}: {skip.reason}")
     added_count = len(plan.new) if dry_run else len(written)
+    possible = f" {_count(len(plan.possible), 'possible duplicate')}," if plan.possible else ""
     click.echo(
         f"{name}: {_count(plan.seen, 'entry', 'entries')} seen,"
         f" {added_count} {'would be added' if dry_run else 'added'} to the inbox,"
-        f" {_count(len(plan.duplicates), 'duplicate')}, {len(plan.skipped) + len(clashes)} skipped"
+        f" {_count(len(plan.duplicates), 'duplicate')},{possible}"
+        f" {len(plan.skipped) + len(clashes)} skipped"
         + ("; dry run, nothing written" if dry_run else "")
     )
+    if plan.updates and not update_existing:
+        click.echo(
+            f"{_count(len(plan.updates), 'existing file')} could gain fields from this import:"
+            " run it again with --update-existing to see the change and apply it"
+        )
+    elif plan.updates:
+        _update_existing(plan.updates, dry_run=dry_run, yes=yes)
     return plan
+
+
+def _update_existing(updates: Sequence[Update], *, dry_run: bool, yes: bool) -> None:
+    """Show each file's change as a diff, then write them all once confirmed."""
+    changes: list[tuple[Update, str]] = []
+    for update in updates:
+        try:
+            before = update.path.read_bytes().decode("utf-8")  # bytes: keep CRLF as it is
+        except (OSError, UnicodeDecodeError) as error:
+            click.echo(f"{update.shown}: not edited, it cannot be read now ({error})")
+            continue
+        after = add_fields(before, update.additions)
+        if after is None:
+            click.echo(
+                f"{update.shown}: not edited, its layout is not one this tool extends;"
+                f" add {update.summary} by hand"
+            )
+            continue
+        diff = difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            f"a/{update.shown}",
+            f"b/{update.shown}",
+        )
+        click.echo("".join(line if line.endswith("\n") else line + "\n" for line in diff), nl=False)
+        changes.append((update, after))
+    files = _count(len(changes), "existing file")
+    if not changes:
+        return
+    if dry_run:
+        click.echo(f"dry run: {files} would be updated")
+    elif yes or click.confirm(f"Add these fields to {files}?", default=False):
+        for update, after in changes:
+            update.path.write_text(after, encoding="utf-8", newline="")
+        click.echo(f"updated {files}")
+    else:
+        click.echo("existing files left unchanged")
 
 
 def _count(number: int, singular: str, plural: str | None = None) -> str:
@@ -94,6 +160,23 @@ _ADDED = click.option(
 )
 
 
+def _updating(command: Callable[..., None]) -> Callable[..., None]:
+    """`--update-existing` and `--yes`, shared by the commands that import from a source."""
+    command = click.option(
+        "--yes",
+        "-y",
+        is_flag=True,
+        help="With --update-existing: edit the files without asking (the diff is still shown).",
+    )(command)
+    return click.option(
+        "--update-existing",
+        is_flag=True,
+        help="Also add to files already in the archive the fields this import has and they"
+        " lack (identifiers, missing authors, abstract...): shows the diff, asks first."
+        " Only empty fields are filled; nothing the curator wrote changes.",
+    )(command)
+
+
 @click.command()
 @click.argument("references", nargs=-1, metavar="ID_OR_URL...")
 @click.option(
@@ -105,9 +188,15 @@ _ADDED = click.option(
 )
 @DRY_RUN
 @_ADDED
+@_updating
 @reporting_errors
 def add(
-    references: tuple[str, ...], feed: Path | None, dry_run: bool, added: datetime.datetime | None
+    references: tuple[str, ...],
+    feed: Path | None,
+    dry_run: bool,
+    added: datetime.datetime | None,
+    update_existing: bool,
+    yes: bool,
 ) -> None:
     """Add papers from arXiv by id or URL (2403.10717, arxiv.org/abs/..., hep-th/9901001).
 
@@ -139,6 +228,8 @@ def add(
         dry_run=dry_run,
         extra=already,
         known=known,
+        update_existing=update_existing,
+        yes=yes,
     )
     if plan.skipped:
         count = _count(len(plan.skipped), "requested paper")
@@ -158,15 +249,29 @@ def import_group() -> None:
 )
 @DRY_RUN
 @_ADDED
+@_updating
 @reporting_errors
-def import_bibtex(bib_file: Path, dry_run: bool, added: datetime.datetime | None) -> None:
+def import_bibtex(
+    bib_file: Path,
+    dry_run: bool,
+    added: datetime.datetime | None,
+    update_existing: bool,
+    yes: bool,
+) -> None:
     """Import every usable entry of a BibTeX or BibLaTeX file (Zotero, Google Scholar, DBLP).
 
     Entries without a title, authors or a year are listed with their key and reason.
     A year without a month gives YYYY-01-01, and the summary says so.
     """
     batch = parse_bibtex(_read_text(bib_file), bib_file.name)
-    run_import(batch, bib_file.name, added=added.date() if added else None, dry_run=dry_run)
+    run_import(
+        batch,
+        bib_file.name,
+        added=added.date() if added else None,
+        dry_run=dry_run,
+        update_existing=update_existing,
+        yes=yes,
+    )
 
 
 @import_group.command("hf")
@@ -175,11 +280,25 @@ def import_bibtex(bib_file: Path, dry_run: bool, added: datetime.datetime | None
 )
 @DRY_RUN
 @_ADDED
+@_updating
 @reporting_errors
-def import_hf(json_file: Path, dry_run: bool, added: datetime.datetime | None) -> None:
+def import_hf(
+    json_file: Path,
+    dry_run: bool,
+    added: datetime.datetime | None,
+    update_existing: bool,
+    yes: bool,
+) -> None:
     """Import a saved Hugging Face papers API response (/api/daily_papers or /api/papers/ID)."""
     batch = parse_hf_papers(_read_text(json_file), json_file.name)
-    run_import(batch, json_file.name, added=added.date() if added else None, dry_run=dry_run)
+    run_import(
+        batch,
+        json_file.name,
+        added=added.date() if added else None,
+        dry_run=dry_run,
+        update_existing=update_existing,
+        yes=yes,
+    )
 
 
 def import_listing_file(

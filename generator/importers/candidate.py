@@ -118,6 +118,11 @@ def doi_key(doi: str) -> str:
     return (bare_doi(doi) or "").lower()
 
 
+def arxiv_key(value: str) -> str:
+    """Compare arXiv ids as one paper: `arXiv:2401.00001v3` and `2401.00001` give one key."""
+    return (arxiv_id(value) or value).lower()
+
+
 def split_results(results: Iterable[Candidate | Skipped]) -> tuple[list[Candidate], list[Skipped]]:
     """Separate what an importer could use from what it skipped, keeping input order."""
     candidates: list[Candidate] = []

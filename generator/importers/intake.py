@@ -1,10 +1,11 @@
 """The one path every importer shares: candidates -> duplicate check -> validated new files.
 
-Invariant: nothing already in `papers/` is ever overwritten or edited. Every file that a
-plan proposes has been formatted, parsed back and validated in memory first, so what is
-written always loads. Imported papers are `status: inbox` with `tags: []`: the validator
-lets them lack tags, authors and a date, and keeps them off the site until a curator
-completes them (`paper-archive inbox` lists what each lacks).
+Invariant: nothing already in `papers/` is ever overwritten or edited here; what duplicates
+could add to an archive file is only proposed (`Update`, applied by `amend` on request).
+Every file or addition that a plan proposes has been formatted, parsed back and validated in
+memory first, so what is written always loads. Imported papers are `status: inbox` with
+`tags: []`: the validator lets them lack tags, authors and a date, and keeps them off the
+site until a curator completes them (`paper-archive inbox` lists what each lacks).
 """
 
 from __future__ import annotations
@@ -18,19 +19,16 @@ from generator.importers.candidate import (
     Batch,
     Candidate,
     Skipped,
-    arxiv_id,
-    doi_key,
-    title_key,
 )
+from generator.importers.known import Duplicate, KnownPapers
+from generator.importers.merging import additions_for, describe_additions, merge_copies
 from generator.load import (
     RawDocument,
     display_path,
-    list_paper_files,
-    load_paper_files,
     parse_yaml_document,
 )
 from generator.model import Problem, Severity, Tag
-from generator.paperfile import format_paper_file, paper_id_for, write_new_paper_file
+from generator.paperfile import format_paper_file, write_new_paper_file
 from generator.validate import validate_paper
 
 _NEVER_DROPPED = ("title", "status", "added")
@@ -50,113 +48,40 @@ class NewPaper:
 
 
 @dataclass(frozen=True)
-class Duplicate:
-    """A candidate already in the archive (or earlier in the same batch)."""
+class PossibleDuplicate:
+    """A paper added although other files have its title, because they disagree on who or when."""
 
     title: str
     source: str
-    matched: PurePosixPath
-    reason: str
-    """`same arXiv id 2403.10717`, `same DOI ...`, `same title`."""
-    in_batch: bool = False
+    added: PurePosixPath
+    """The file this import writes."""
+    matched: tuple[tuple[PurePosixPath, str], ...]
+    """Each same-titled file (in the archive or new in this import) and why it is another
+    work: `first authors Youngmin Cho and Lawrence Saul`, `years 2009 and 2012`."""
+
+
+@dataclass(frozen=True)
+class Update:
+    """Fields that duplicates in an import would add to an archive file; written only on request."""
+
+    path: Path
+    shown: PurePosixPath
+    additions: dict[str, object] = field(compare=False)
+    """Each added key with the whole value it would have (an extended list, say)."""
+    summary: str
+    """`arxiv, doi, 33 more authors`."""
 
 
 @dataclass(frozen=True)
 class ImportPlan:
-    """What an import would do: nothing is written until `write_plan`."""
+    """What an import would do: nothing is written until `write_plan` (or `apply_update`)."""
 
     seen: int
     new: tuple[NewPaper, ...]
     duplicates: tuple[Duplicate, ...]
     skipped: tuple[Skipped, ...]
-
-
-class KnownPapers:
-    """The archive's arXiv ids, DOIs and title keys, read from raw YAML.
-
-    Raw, not validated: an inbox file or one with errors still names a paper the curator
-    already has, and a second import must not add it again.
-    """
-
-    def __init__(self) -> None:
-        self._keys: dict[tuple[str, str], PurePosixPath] = {}
-        self._in_batch: set[PurePosixPath] = set()
-        self.stems: set[str] = set()
-
-    @classmethod
-    def from_archive(cls, papers_dir: Path, root: Path) -> KnownPapers:
-        """Index every paper file in `papers_dir`, valid or not."""
-        known = cls()
-        documents, _ = load_paper_files(papers_dir, root)
-        for document in documents:
-            known._add_document(document)
-        known.stems.update(path.stem for path in list_paper_files(papers_dir))
-        known.stems.update(path.stem for path in papers_dir.glob("*.yml"))
-        return known
-
-    def _add_document(self, document: RawDocument) -> None:
-        data = document.data if isinstance(document.data, dict) else {}
-        arxiv = str(data["arxiv"]) if data.get("arxiv") is not None else None
-        doi = data.get("doi")
-        title = data.get("title")
-        self.remember(
-            document.path,
-            arxiv=arxiv,
-            doi=doi if isinstance(doi, str) else None,
-            title=title if isinstance(title, str) else None,
-        )
-
-    def remember(
-        self,
-        path: PurePosixPath,
-        arxiv: str | None,
-        doi: str | None,
-        title: str | None,
-        in_batch: bool = False,
-    ) -> None:
-        """Record a paper's identifying keys (first file wins, as in the archive check)."""
-        for kind, value in (
-            ("arxiv", arxiv and _arxiv_key(arxiv)),
-            ("doi", doi and doi_key(doi)),
-            ("title", title and title_key(title)),
-        ):
-            if value:
-                self._keys.setdefault((kind, value), path)
-        if in_batch:
-            self._in_batch.add(path)
-        self.stems.add(path.stem)
-
-    def match(self, candidate: Candidate) -> Duplicate | None:
-        """Return how `candidate` duplicates a known paper: same arXiv id, DOI, or title."""
-        checks = (
-            (
-                "arxiv",
-                candidate.arxiv and _arxiv_key(candidate.arxiv),
-                f"same arXiv id {candidate.arxiv}",
-            ),
-            ("doi", candidate.doi and doi_key(candidate.doi), f"same DOI {candidate.doi}"),
-            ("title", title_key(candidate.title), "same title"),
-        )
-        for kind, value, reason in checks:
-            if value and (kind, value) in self._keys:
-                path = self._keys[(kind, value)]
-                return Duplicate(
-                    candidate.title, candidate.source, path, reason, path in self._in_batch
-                )
-        return None
-
-    def path_of_arxiv(self, identifier: str) -> PurePosixPath | None:
-        """Return the file that already holds this arXiv id, if any."""
-        return self._keys.get(("arxiv", _arxiv_key(identifier)))
-
-    def free_stem(self, title: str) -> str:
-        """Return a file stem for `title` that no file uses yet (`-2`, `-3` on a clash)."""
-        base = paper_id_for(title)
-        stem, number = base, 1
-        while stem in self.stems:
-            number += 1
-            stem = f"{base}-{number}"
-        return stem
+    possible: tuple[PossibleDuplicate, ...] = ()
+    updates: tuple[Update, ...] = ()
 
 
 def paper_fields(candidate: Candidate, added: datetime.date) -> dict[str, object]:
@@ -195,29 +120,167 @@ def plan_import(
 ) -> ImportPlan:
     """Decide, for each candidate, whether it is new, a duplicate, or unusable.
 
-    With `repair`, an optional field that would fail validation (a malformed DOI, a date
-    before 1900) is left out with a remark instead of losing the whole paper.
+    Copies of one paper within the batch become one file, made from the richest copy with
+    its gaps filled from the others (`merging`); copies of an archive paper become an
+    `Update` listing what they would add to its file. With `repair`, an optional field that
+    would fail validation (a malformed DOI, a date before 1900) is left out with a remark
+    instead of losing the whole paper.
     """
-    new: list[NewPaper] = []
-    duplicates: list[Duplicate] = []
-    skipped = list(batch.skipped)
-    for candidate in batch.candidates:
+    groups: dict[PurePosixPath, list[_Copy]] = {}
+    """Copies of each paper new in this batch, under the file it gets; the first is the one
+    that was new (`duplicate` None)."""
+    of_archive: dict[PurePosixPath, list[_Copy]] = {}
+    clashes: dict[PurePosixPath, tuple[tuple[PurePosixPath, str], ...]] = {}
+    for index, candidate in enumerate(batch.candidates):
         duplicate = known.match(candidate)
-        if duplicate:
-            duplicates.append(duplicate)
-            continue
-        stem = known.free_stem(candidate.title)
-        path = papers_dir / f"{stem}.yaml"
-        shown = display_path(path, root)
-        fields = paper_fields(candidate, added)
-        result = _validated_fields(fields, shown, vocabulary or {}, today, repair)
+        if duplicate and duplicate.in_batch:
+            groups[duplicate.matched].append(_Copy(index, candidate, duplicate))
+            known.remember(duplicate.matched, candidate)
+        elif duplicate:
+            of_archive.setdefault(duplicate.matched, []).append(_Copy(index, candidate, duplicate))
+        else:
+            shown = display_path(papers_dir / f"{known.free_stem(candidate.title)}.yaml", root)
+            clashes[shown] = known.clashes(candidate)
+            groups[shown] = [_Copy(index, candidate, None)]
+            known.remember(shown, candidate)
+    check = _Checker(known, vocabulary or {}, today, repair, added)
+    new: list[NewPaper] = []
+    duplicates = [copy for copies in of_archive.values() for copy in copies]
+    skipped = list(batch.skipped)
+    for shown, copies in groups.items():
+        result = check.combine(papers_dir / shown.name, shown, copies)
         if isinstance(result, str):
-            skipped.append(Skipped(candidate.source, result))
-            continue
-        fields, dropped = result
-        known.remember(shown, candidate.arxiv, candidate.doi, candidate.title, in_batch=True)
-        new.append(NewPaper(path, shown, fields, candidate, candidate.remarks + dropped))
-    return ImportPlan(batch.seen, tuple(new), tuple(duplicates), tuple(skipped))
+            skipped += [Skipped(copy.candidate.source, result) for copy in copies]
+        else:
+            new.append(result[0])
+            duplicates += result[1]
+    written = {paper.shown for paper in new}
+    possible = [
+        PossibleDuplicate(paper.candidate.title, paper.candidate.source, paper.shown, matched)
+        for paper in new
+        if (
+            matched := tuple(
+                (path, reason)
+                for path, reason in clashes[paper.shown]
+                if path in written or path not in groups
+            )
+        )
+    ]
+    updates = [
+        update
+        for shown, copies in of_archive.items()
+        if (update := check.update(papers_dir / shown.name, shown, copies))
+    ]
+    return ImportPlan(
+        batch.seen,
+        tuple(new),
+        tuple(copy.duplicate for copy in sorted(duplicates) if copy.duplicate),
+        tuple(skipped),
+        tuple(possible),
+        tuple(updates),
+    )
+
+
+@dataclass(frozen=True, order=True)
+class _Copy:
+    """A candidate in input order, with the known paper it duplicates (None if it was new)."""
+
+    index: int
+    candidate: Candidate = field(compare=False)
+    duplicate: Duplicate | None = field(compare=False)
+
+
+@dataclass(frozen=True)
+class _Checker:
+    """Turns copies of one paper into validated fields: a new file's, or an archive file's gains."""
+
+    known: KnownPapers
+    vocabulary: Mapping[str, Tag]
+    today: datetime.date
+    repair: bool
+    added: datetime.date
+
+    def combine(
+        self, path: Path, shown: PurePosixPath, copies: list[_Copy]
+    ) -> tuple[NewPaper, list[_Copy]] | str:
+        """The new file for these copies and the copies it replaces, or why it cannot be."""
+        checked = [(copy, self.fields(copy.candidate, shown)) for copy in copies]
+        valid = [(copy, result) for copy, result in checked if not isinstance(result, str)]
+        if not valid:
+            return str(checked[0][1])
+        if len(valid) == 1:
+            ((copy, (fields, dropped)),) = valid
+            return NewPaper(
+                path, shown, fields, copy.candidate, copy.candidate.remarks + dropped
+            ), []
+        merged = merge_copies(
+            [fields for _, (fields, _) in valid], lambda key, value: self.usable(key, value, shown)
+        )
+        final = _validated_fields(merged.fields, shown, self.vocabulary, self.today, self.repair)
+        if isinstance(final, str):  # not expected: each copy passed alone
+            return final
+        kept, (_, kept_dropped) = valid[merged.kept]
+        sources = [copy.candidate.source for copy, _ in valid]
+        filled = [f"'{key}' from {sources[index]}" for key, index in merged.filled]
+        remarks = (
+            *kept.candidate.remarks,
+            *kept_dropped,
+            *final[1],
+            *([f"filled {', '.join(filled)} (another copy in this import)"] if filled else []),
+            *[
+                f"left out {lost}: another file has it"
+                for lost in merged.not_kept.get(merged.kept, ())
+            ],
+        )
+        matched = next(copy.duplicate for copy, _ in valid if copy.duplicate)
+        replaced = [
+            _Copy(
+                copy.index,
+                copy.candidate,
+                Duplicate(
+                    copy.candidate.title,
+                    copy.candidate.source,
+                    shown,
+                    (copy.duplicate or matched).reason,
+                    in_batch=True,
+                    kept=kept.candidate.source,
+                    not_kept=(*dropped, *merged.not_kept.get(number, ())),
+                ),
+            )
+            for number, (copy, (_, dropped)) in enumerate(valid)
+            if number != merged.kept
+        ]
+        return NewPaper(path, shown, final[0], kept.candidate, remarks), replaced
+
+    def update(self, path: Path, shown: PurePosixPath, copies: list[_Copy]) -> Update | None:
+        """What `copies` would add to the archive file `shown`, if anything."""
+        existing = self.known.data.get(shown, {})
+
+        def usable(key: str, value: object) -> bool:
+            return self.usable(key, value, shown)
+
+        quick = [paper_fields(copy.candidate, self.added) for copy in copies]
+        if not additions_for(existing, quick, usable):
+            return None  # most re-imported copies add nothing: no need to validate them
+        results = [self.fields(copy.candidate, shown) for copy in copies]
+        checked = [result[0] for result in results if not isinstance(result, str)]
+        additions = additions_for(existing, checked, usable)
+        if not additions:
+            return None
+        return Update(path, shown, additions, describe_additions(existing, additions))
+
+    def fields(
+        self, candidate: Candidate, shown: PurePosixPath
+    ) -> tuple[dict[str, object], tuple[str, ...]] | str:
+        """The candidate's file fields as validated (and repaired), or why it cannot be."""
+        fields = paper_fields(candidate, self.added)
+        return _validated_fields(fields, shown, self.vocabulary, self.today, self.repair)
+
+    def usable(self, key: str, value: object, shown: PurePosixPath) -> bool:
+        """An identifier is filled in only where no other file has it (`check` would refuse)."""
+        if key not in ("arxiv", "doi") or not isinstance(value, str):
+            return True
+        return self.known.owner(key, value) in (None, shown)
 
 
 def write_plan(
@@ -261,11 +324,6 @@ def _validated_fields(
             return "; ".join(problem.message for problem in errors)
         fields.pop(key)
         dropped.append(f"left out '{key}': {errors[0].message}")
-
-
-def _arxiv_key(value: str) -> str:
-    """`arXiv:2401.00001v3` and `2401.00001` are one paper."""
-    return (arxiv_id(value) or value).lower()
 
 
 def _top_level_key_at(document: RawDocument, line: int) -> str | None:
