@@ -253,3 +253,141 @@ def test_real_biblatex_examples(shared_dir: Path) -> None:
     assert papers["baez/article"].title == "Higher-Dimensional Algebra V: 2-Groups"  # + subtitle
     space = papers["westfahl:space"]  # crossref: year and booktitle from westfahl:frontier
     assert (space.date, space.venue) == (datetime.date(2000, 1, 1), "Space and Beyond")
+
+
+# ---- issue 15: fidelity of what comes in --------------------------------------------------
+
+
+def one(entry: str, all_types: bool = False) -> Candidate:
+    """Parse a file of one entry that must become a candidate."""
+    batch = parse_bibtex(entry, "one.bib", all_types=all_types)
+    assert batch.skipped == () and len(batch.candidates) == 1, batch
+    return batch.candidates[0]
+
+
+def test_an_unused_field_that_cannot_be_decoded_never_costs_the_entry() -> None:
+    paper = one(
+        "@inproceedings{rebuffi2017, title = {{iCaRL}: Class-Incremental Learning},"
+        " author = {Rebuffi, Sylvain and Kolesnikov, Alexei}, booktitle = {CVPR}, year = 2017,"
+        " note = {Official Code\\\\ \\href{https://x.org}{x}}}"
+    )
+    assert (paper.title, paper.venue) == ("iCaRL: Class-Incremental Learning", "CVPR")
+
+
+def test_a_used_field_that_cannot_be_decoded_is_kept_as_written_and_named() -> None:
+    abstract = "Official Code\\\\ \\href{https://x.org}{x}"
+    paper = one(
+        "@article{a, title = {T}, author = {Lovelace, Ada}, year = 2020,"
+        f" abstract = {{{abstract}}}}}"
+    )
+    assert paper.abstract == abstract
+    assert paper.remarks[-1].startswith("'abstract' (") and paper.remarks[-1].endswith(
+        "could not be decoded from LaTeX; kept as written"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "imported"),
+    [
+        (r"{Learning with $O(\sqrt{n})$ samples}", r"Learning with $O(\sqrt{n})$ samples"),
+        (r"Bounds of $^{\mbox{Omega(1)}}$ in {P}", r"Bounds of $^{\mbox{Omega(1)}}$ in P"),
+        (r"A \$2^\{\log^\{1-\eps\} n\}\$ bound", r"A $2^{\log^{1-\eps} n}$ bound"),  # DBLP
+        (r"{Co\$\^2\${{L}}: Contrastive}", "Co$^2$L: Contrastive"),  # Better BibTeX
+        (r"Win \$40,000 with {\"U}bung", "Win $40,000 with Übung"),  # a price, not math
+    ],
+)
+def test_formulas_in_titles_keep_their_latex_and_braces(written: str, imported: str) -> None:
+    paper = one(f"@article{{a, title = {{{written}}}, author = {{Lovelace, Ada}}, year = 2020}}")
+    assert paper.title == imported
+
+
+def test_an_escaped_dollar_in_an_abstract_stays_a_literal_dollar() -> None:
+    paper = one(
+        "@article{a, title = {T}, author = {Lovelace, Ada}, year = 2020,"
+        r" abstract = {It costs \$40,000 and \$5 per run, $n^2$ steps in \$x\_i\$ time.}}"
+    )
+    assert paper.abstract == r"It costs \$40,000 and \$5 per run, $n^2$ steps in $x_i$ time."
+
+
+@pytest.mark.parametrize("tail", ["and others", "and et al.", "and et al", "and Others"])
+def test_et_al_records_a_truncated_byline_instead_of_a_person(tail: str) -> None:
+    paper = one(
+        f"@article{{a, title = {{T}}, author = {{Kadavath, Saurav and Conerly, Tom {tail}}},"
+        " year = 2022}"
+    )
+    assert (paper.authors, paper.et_al) == (("Saurav Kadavath", "Tom Conerly"), True)
+    assert one("@article{a, title = {T}, author = {Kadavath, Saurav}, year = 2022}").et_al is False
+
+
+def test_a_name_twice_on_a_byline_is_kept_with_a_note() -> None:
+    paper = one(
+        "@article{a, title = {T}, year = 2021,"
+        " author = {Zhao, H. and Fu, Y. and Li, X. and Li, S. and Omar, B. and Li, X.}}"
+    )
+    assert paper.authors == ("H. Zhao", "Y. Fu", "X. Li", "S. Li", "B. Omar", "X. Li")
+    assert paper.remarks[-1] == (
+        "'X. Li' appears 2 times in the byline; all kept (people can share a name)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "doi"),
+    [
+        ("doi = {10/fvn296}", "10/fvn296"),  # shortDOI
+        ("ee = {http://dx.doi.org/10.1007/3-540-44681-8_76}", "10.1007/3-540-44681-8_76"),
+        ("url = {https://doi.org/10.1145/3580305.3599256}", "10.1145/3580305.3599256"),
+        ("ee = {https://example.org/paper.pdf}", None),
+    ],
+)
+def test_dois_from_doi_ee_and_url(fields: str, doi: str | None) -> None:
+    paper = one(f"@article{{a, title = {{T}}, author = {{Lovelace, Ada}}, year = 2020, {fields}}}")
+    assert paper.doi == doi
+
+
+@pytest.mark.parametrize(
+    ("fields", "arxiv", "category"),
+    [
+        # Zotero: a preprint's id in `isbn`, its category in the journal
+        ("journal = {arXiv [cs.CL]}, isbn = {2310.02238}", "2310.02238", "cs.CL"),
+        (r"annotation = {\_eprint: 1810.07348}", "1810.07348", None),  # Better BibTeX
+        ("note = {eprint: 1810.07348}", "1810.07348", None),
+        ("ee = {https://arxiv.org/abs/1810.07348}", "1810.07348", None),
+        ("eprint = {1810.07348}, archiveprefix = {arXiv}, primaryclass = {cs}", "1810.07348", None),
+        ("eprint = {hep-th/9901001}, primaryclass = {hep-th}", "hep-th/9901001", "hep-th"),
+        ("eprint = {1810.07348}, primaryclass = {math.OC}", "1810.07348", "math.OC"),
+        ("isbn = {2310.02238}", None, None),  # an isbn is an arXiv id only for an arXiv journal
+    ],
+)
+def test_arxiv_ids_and_categories_where_exports_put_them(
+    fields: str, arxiv: str | None, category: str | None
+) -> None:
+    paper = one(
+        f"@unpublished{{a, title = {{T}}, author = {{Lovelace, Ada}}, year = 2023, {fields}}}"
+    )
+    assert (paper.arxiv, paper.arxiv_category, paper.venue) == (arxiv, category, None)
+
+
+def test_only_papers_are_taken_unless_all_types() -> None:
+    text = "\n".join(
+        [
+            "@online{page, title = {A Web Page}, author = {Lovelace, Ada}, year = 2020}",
+            "@misc{preprint, title = {P}, author = {Lovelace, Ada}, year = 2020, eprint = {2001.00001}}",
+            "@misc{talk, title = {S}, author = {Lovelace, Ada}, year = 2020, howpublished = {A talk}}",
+            "@misc{published, title = {Q}, author = {Lovelace, Ada}, year = 2020, journal = {JMLR}}",
+            "@software{code, title = {C}, author = {Lovelace, Ada}, year = 2020}",
+            "@techreport{report, title = {R}, author = {Lovelace, Ada}, year = 2020}",
+        ]
+    )
+    batch = parse_bibtex(text, "mixed.bib")
+    assert [c.source for c in batch.candidates] == [
+        "mixed.bib:2 @misc{preprint}",
+        "mixed.bib:4 @misc{published}",
+        "mixed.bib:6 @techreport{report}",
+    ]
+    assert [(s.source, s.reason) for s in batch.skipped] == [
+        ("mixed.bib:1 @online{page}", WEB_PAGE.format("online")),
+        ("mixed.bib:3 @misc{talk}", WEB_PAGE.format("misc")),
+        ("mixed.bib:5 @software{code}", NOT_A_PAPER.format("software")),
+    ]
+    everything = parse_bibtex(text, "mixed.bib", all_types=True)
+    assert (len(everything.candidates), everything.skipped) == (6, ())
