@@ -281,9 +281,8 @@ def test_a_used_field_that_cannot_be_decoded_is_kept_as_written_and_named() -> N
         f" abstract = {{{abstract}}}}}"
     )
     assert paper.abstract == abstract
-    assert paper.remarks[-1].startswith("'abstract' (") and paper.remarks[-1].endswith(
-        "could not be decoded from LaTeX; kept as written"
-    )
+    assert paper.remarks[-1].startswith("'abstract' could not be decoded from LaTeX (")
+    assert paper.remarks[-1].endswith("); kept as written")
 
 
 @pytest.mark.parametrize(

@@ -51,7 +51,9 @@ logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 _NOT_A_VENUE = re.compile(r"^\s*(arxiv(\s+preprint|\s+e-prints)?|corr|preprint)\b", re.IGNORECASE)
 _YEAR = re.compile(r"^\s*(\d{4})(?!\d)")
 _ISO_DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
-_INHERITED_NEVER = frozenset({"title", "subtitle", "author", "ids", "crossref", "entryset", "key"})
+_INHERITED_NEVER = frozenset(
+    {"title", "subtitle", "author", "ids", "crossref", "entryset", "key", UNDECODABLE}
+)
 _ET_AL = re.compile(r"\s*(?:\bet\.?\s*al\.?|\bothers)\s*$", re.IGNORECASE)
 """`and others` (BibTeX's own), `and et al.`, `and et al` (Google Scholar, hand-kept)."""
 _SCHOLARLY_TYPES = frozenset(
@@ -106,7 +108,10 @@ def _entry_candidate(
     parent = by_key.get(_text(fields.get("crossref")).lower())
     if parent is not None:  # BibTeX crossref: the child inherits what it lacks, title -> booktitle
         inherited = _field_values(parent)
-        fields = {**{k: v for k, v in inherited.items() if k not in _INHERITED_NEVER}, **fields}
+        fields = {
+            **{k: v for k, v in inherited.items() if k not in _INHERITED_NEVER},
+            **fields,
+        }
         fields.setdefault("booktitle", inherited.get("title"))
     source = f"{name}:{(entry.start_line or 0) + 1} @{entry.entry_type}{{{entry.key}}}"
     kind = entry.entry_type.lower()
@@ -139,10 +144,7 @@ def _entry_candidate(
     remarks = [
         *([date_remark] if date_remark else []),
         *byline_remarks(authors),
-        *(
-            f"{undecodable} could not be decoded from LaTeX; kept as written"
-            for undecodable in _text_list(fields.get(UNDECODABLE))
-        ),
+        *_text_list(fields.get(UNDECODABLE)),
     ]
     return Candidate(
         title=title,

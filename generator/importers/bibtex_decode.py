@@ -24,7 +24,7 @@ _MARKDOWN_FIELDS = frozenset({"abstract"})
 """Fields the site renders as Markdown with math: a literal dollar is written `\\$` there."""
 _PROSE_FIELDS = TITLE_FIELDS | _MARKDOWN_FIELDS | frozenset(VENUE_FIELDS)
 UNDECODABLE = "x-undecodable"
-"""Key of the field this module adds: names of fields kept as written, with the reason."""
+"""Key of the field this module adds: a remark for each field kept as written, and why."""
 
 _LATEX_MARKUP = re.compile(r"[\\{}~$%&#^_]|--|``|''")
 """Text without these decodes to itself, so pylatexenc (slow) is not asked."""
@@ -73,7 +73,10 @@ class DecodeLatexProse(LatexDecodingMiddleware):
             if bib_field.key in _PROSE_FIELDS and isinstance(bib_field.value, str):
                 decoded, error = self._decode_prose(bib_field.key, bib_field.value)
                 if error:
-                    undecodable.append(f"'{bib_field.key}' ({error})")
+                    undecodable.append(
+                        f"'{bib_field.key}' could not be decoded from LaTeX ({error});"
+                        " kept as written"
+                    )
                 # The value setter resets `enclosing`; only the representation changes here.
                 enclosing = bib_field.enclosing
                 bib_field.value = decoded
