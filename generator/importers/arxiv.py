@@ -4,6 +4,7 @@ Invariant: an API error entry (titled "Error", id `.../api/errors#...`) or an em
 "not found", never a paper. Requests follow arXiv's API terms: one at a time, at least
 three seconds apart, ids batched into `id_list` queries (https://info.arxiv.org/help/api/tou.html).
 The clock, sleeper and opener are injected, so tests run offline on recorded feeds.
+LaTeX accents in titles, names and abstracts (`B\\"uttiker`) become Unicode; formulas stay.
 """
 
 from __future__ import annotations
