@@ -53,6 +53,9 @@ def _edit_block(
 ) -> list[str] | None:
     """Replace an empty `key:` line, or extend the block list or mapping under it."""
     rest = _COMMENT.sub("", lines[start].rstrip("\r\n").split(":", 1)[1]).strip()
+    if isinstance(old, bool) and isinstance(value, bool) and _block_end(lines, start) == start + 1:
+        # A flag on one line (`et_al: true` once the byline is complete) is replaced whole.
+        return [*lines[:start], _dumped({key: value}, newline), *lines[start + 1 :]]
     if rest not in _EMPTY_VALUES:
         return None  # a flow list or an inline value: not a shape this edit extends
     end = _block_end(lines, start)

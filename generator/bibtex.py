@@ -101,9 +101,10 @@ def format_bibtex(paper: Paper, key: str) -> str:
     """Return the paper's BibTeX entry, fields in a fixed order, ending with a newline."""
     kind = entry_type(paper)
     year = publication_year(paper)
+    names = [_escape_name(name) for name in paper.authors] + (["others"] if paper.et_al else [])
     fields: list[tuple[str, str]] = [
         ("title", escape_bibtex(paper.title, protect_case=True)),
-        ("author", " and ".join(_escape_name(name) for name in paper.authors)),
+        ("author", " and ".join(names)),
         ("year", str(year)),
     ]
     if year == paper.year:

@@ -23,7 +23,7 @@ from generator.model import Paper, Tag
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
 JSON_FIELDS = (
-    "id", "url", "title", "authors", "date", "added", "abstract", "tags", "arxiv",
+    "id", "url", "title", "authors", "et_al", "date", "added", "abstract", "tags", "arxiv",
     "arxiv_category", "doi", "venue", "organization", "upvotes", "links", "notes", "citation_key",
 )  # fmt: skip
 CSV_FIELDS = (
@@ -71,6 +71,7 @@ def paper_record(paper: Paper, index: ArchiveIndex, site_url: str) -> dict[str, 
         "url": f"{site_url}papers/{paper.id}/",
         "title": paper.title,
         "authors": list(paper.authors),
+        "et_al": paper.et_al,
         "date": paper.date.isoformat(),
         "added": paper.added.isoformat() if paper.added else None,
         "abstract": paper.abstract,

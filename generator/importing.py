@@ -247,12 +247,18 @@ def import_group() -> None:
 @click.argument(
     "bib_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), metavar="FILE.bib"
 )
+@click.option(
+    "--all-types",
+    is_flag=True,
+    help="Take every entry, not only papers (web pages, software, @misc without an id or venue).",
+)
 @DRY_RUN
 @_ADDED
 @_updating
 @reporting_errors
 def import_bibtex(
     bib_file: Path,
+    all_types: bool,
     dry_run: bool,
     added: datetime.datetime | None,
     update_existing: bool,
@@ -260,10 +266,11 @@ def import_bibtex(
 ) -> None:
     """Import every usable entry of a BibTeX or BibLaTeX file (Zotero, Google Scholar, DBLP).
 
-    Entries without a title, authors or a year are listed with their key and reason.
-    A year without a month gives YYYY-01-01, and the summary says so.
+    Entries without a title, authors or a year are listed with their key and reason, and so
+    are entries that are not papers (unless --all-types). A year without a month gives
+    YYYY-01-01, and the summary says so.
     """
-    batch = parse_bibtex(_read_text(bib_file), bib_file.name)
+    batch = parse_bibtex(_read_text(bib_file), bib_file.name, all_types=all_types)
     run_import(
         batch,
         bib_file.name,

@@ -98,7 +98,7 @@ def build_indexes(
         for slug in paper.tags:
             by_tag[slug].append(paper)
         by_year[paper.year].append(paper)
-        for name in paper.authors:
+        for name in dict.fromkeys(paper.authors):  # two people of one name: one list entry
             by_author[name].append(paper)
     authors = _authors(by_author)
     venues = _venues(papers)
@@ -195,7 +195,7 @@ def co_authors(name: str, index: ArchiveIndex) -> list[tuple[Author, int]]:
     """Return the people who wrote with `name`, most joint papers first, then by name."""
     counts: dict[str, int] = defaultdict(int)
     for paper in index.by_author[name]:
-        for other in paper.authors:
+        for other in dict.fromkeys(paper.authors):
             if other != name:
                 counts[other] += 1
     return sorted(

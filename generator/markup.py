@@ -38,6 +38,15 @@ _MATHML_ATTRIBUTES = frozenset(
     "columnspacing rowspacing".split()
 )
 _SAFE_SCHEMES = ("http", "https", "mailto")
+_ESCAPED_DOLLAR = re.compile(r"\\\$")
+"""`\\$` is a literal dollar, never the start of a formula (`\\$40,000`)."""
+# LaTeX commands that take a braced argument; written without their backslash inside a
+# formula (`$textbf{x}$`), latex2mathml shows them as a run of italic letters.
+_BARE_COMMAND = re.compile(
+    r"(?<![\\A-Za-z])(text(?:bf|it|tt|rm|sf|sc|normal|up)?|emph|mbox|operatorname|"
+    r"math(?:bf|rm|it|cal|bb|sf|tt|frak|scr)|boldsymbol|bm|d?t?frac|binom|sqrt|overline|"
+    r"underline|widehat|widetilde|hat|tilde|bar|vec|dot|ddot)\{"
+)
 # Prose in which Markdown finds nothing to do but escape `&`, `<` and `>`: every line starts
 # with a letter, `(` or a quote (no list, heading, quote, code or rule), no trailing space
 # (no line break), no character that starts emphasis, code, a link or an escape, and no
@@ -99,6 +108,18 @@ def _formula_html(match: re.Match[str]) -> str:
     )
 
 
+def bare_commands_in_math(text: str) -> list[str]:
+    """Return command names that lost their backslash inside a formula (`$textbf{x}$`)."""
+    if "$" not in text:
+        return []
+    found = (
+        command.group(1)
+        for formula in _MATH.finditer(text)
+        for command in _BARE_COMMAND.finditer(formula.group("display") or formula.group("inline"))
+    )
+    return list(dict.fromkeys(found))
+
+
 @functools.cache  # each abstract is flattened for 3-4 places; compute once
 def plain_text(markdown_text: str) -> str:
     """Return Markdown as one line of plain text (math as Unicode), for meta descriptions."""
@@ -110,7 +131,7 @@ def plain_text(markdown_text: str) -> str:
         except Exception:  # same leniency as render_math: show the source
             return latex
 
-    text = _MATH.sub(math_as_text, markdown_text)
+    text = _ESCAPED_DOLLAR.sub("$", _MATH.sub(math_as_text, markdown_text))
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [text](url) -> text
     text = re.sub(r"(?m)^\s{0,3}(?:#+|>|[-*+]|\d+\.)\s+", "", text)
     text = re.sub(r"(\*{1,3})(?=\S)(.+?)(?<=\S)\1", r"\2", text).replace("`", "")
@@ -185,6 +206,7 @@ def _converter() -> markdown.Markdown:
     if not _CACHED:
         converter = markdown.Markdown(output_format="html")
         # Raw HTML is never passed through: without these, `<script>` is escaped as text.
+        converter.ESCAPED_CHARS.append("$")  # `\\$5` shows a dollar; `_MATH` skips it
         converter.preprocessors.deregister("html_block")
         converter.inlinePatterns.deregister("html")
         converter.preprocessors.register(_MathPreprocessor(converter), "math", 25)

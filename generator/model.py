@@ -108,13 +108,15 @@ class Paper:
     """File stem of `papers/<id>.yaml`; also the page URL, so a title fix never breaks links."""
     title: str
     authors: tuple[str, ...]
-    """Full names in byline order, no duplicates."""
+    """Full names in byline order; a name may appear twice (two people can share one)."""
     date: datetime.date
     """Date of the first public version."""
     tags: tuple[str, ...]
     """Vocabulary slugs, in the curator's order (most specific first)."""
     abstract: str | None = None
     """Markdown with inline `$...$` LaTeX; BibTeX imports often have none."""
+    et_al: bool = False
+    """`authors` names only the first authors; pages say "et al.", BibTeX `and others`."""
     arxiv: str | None = None
     """arXiv id without version suffix: `2403.10717` or `hep-th/9901001`."""
     arxiv_category: str | None = None

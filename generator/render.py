@@ -190,9 +190,10 @@ class Fragments:
         """Return a link to the author's entry on the authors pages."""
         return Markup(self._author(name, to))
 
-    def byline(self, names: Iterable[str], to: LinksFrom) -> Markup:
-        """Return the authors' links, comma-separated."""
-        return Markup(", ".join(self._author(name, to) for name in names))
+    def byline(self, names: Iterable[str], to: LinksFrom, et_al: bool = False) -> Markup:
+        """Return the authors' links, comma-separated, and `et al.` when the list is cut short."""
+        links = ", ".join(self._author(name, to) for name in names)
+        return Markup(f"{links} et al." if et_al else links)
 
     def chips(self, slugs: tuple[str, ...], to: LinksFrom) -> Markup:
         """Return the tags' chips: many papers share one combination of tags."""
@@ -250,7 +251,7 @@ def shown_in_lists(paper: Paper) -> tuple[object, ...]:
     Author anchors and citation keys derive from these fields of all papers, so while no
     paper's fields change, an edit re-renders only the edited paper's own page.
     """
-    return (paper.title, paper.date, paper.venue, paper.tags, paper.authors)
+    return (paper.title, paper.date, paper.venue, paper.tags, paper.authors, paper.et_al)
 
 
 class PageInputs:
@@ -564,7 +565,8 @@ def paper_buttons(paper: Paper) -> list[tuple[str, str]]:
 
 def plain_citation(paper: Paper) -> str:
     """Return a one-line citation: `Pal, Yao, Wang et al. (2024). Title. ICLR 2024. arXiv:…`."""
-    parts = [f"{short_authors(paper.authors)} ({paper.year}). {paper.title.rstrip('.')}."]
+    byline = short_authors(paper.authors, paper.et_al)
+    parts = [f"{byline} ({paper.year}). {paper.title.rstrip('.')}."]
     if paper.venue:
         parts.append(f"{paper.venue}.")
     if paper.arxiv:
@@ -574,10 +576,10 @@ def plain_citation(paper: Paper) -> str:
     return " ".join(parts)
 
 
-def short_authors(authors: tuple[str, ...]) -> str:
-    """Return up to four names in full; longer lists as the first three and `et al.`."""
+def short_authors(authors: tuple[str, ...], et_al: bool = False) -> str:
+    """Return up to four names in full; longer lists, or cut-short ones, end in `et al.`."""
     if len(authors) <= 4:
-        return ", ".join(authors)
+        return f"{', '.join(authors)} et al." if et_al else ", ".join(authors)
     return f"{', '.join(authors[:3])} et al."
 
 

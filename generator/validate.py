@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from slugify import slugify
 
 from generator.load import RawDocument
+from generator.markup import bare_commands_in_math
 from generator.model import (
     LINK_KINDS,
     InboxItem,
@@ -41,7 +42,17 @@ class FieldSpec:
 
 PAPER_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("title", True, "Title as printed on the paper."),
-    FieldSpec("authors", True, "List of full names, in byline order."),
+    FieldSpec(
+        "authors",
+        True,
+        "List of full names, in byline order; two people with one name are listed twice.",
+    ),
+    FieldSpec(
+        "et_al",
+        False,
+        '`true` when `authors` names only the first authors: pages add "et al.", BibTeX ends '
+        "with `and others`.",
+    ),
     FieldSpec("date", True, "First public version, `YYYY-MM-DD`."),
     FieldSpec(
         "abstract",
@@ -58,10 +69,14 @@ PAPER_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "arxiv_category",
         False,
-        "arXiv primary category such as `cs.LG`; becomes BibTeX's `primaryClass`.",
+        "arXiv primary category such as `cs.LG` or `hep-th` (not a bare archive like `cs`); "
+        "becomes BibTeX's `primaryClass`.",
     ),
     FieldSpec(
-        "doi", False, "DOI such as `10.1145/3580305`; a `https://doi.org/` prefix is dropped."
+        "doi",
+        False,
+        "DOI such as `10.1145/3580305`, or a shortDOI such as `10/fvn296`; a `https://doi.org/` "
+        "prefix is dropped.",
     ),
     FieldSpec("venue", False, "Where it was published, e.g. `ICLR 2024`."),
     FieldSpec(
@@ -87,8 +102,15 @@ _FIELD_NAMES = tuple(spec.name for spec in PAPER_FIELDS)
 _ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}$")
 _ARXIV_OLD = re.compile(r"^[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7}$")
 _ARXIV_VERSION = re.compile(r"v\d+$")
-_ARXIV_CATEGORY = re.compile(r"^[a-z-]+(?:\.[A-Za-z-]+)?$")
-_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_ARXIV_CATEGORY = re.compile(r"[a-z]+(?:-[a-z]+)*\.[A-Za-z]+(?:-[A-Za-z]+)*")
+_ARXIV_ARCHIVE_CATEGORIES = frozenset(
+    "astro-ph cond-mat gr-qc hep-ex hep-lat hep-ph hep-th math-ph nucl-ex nucl-th quant-ph"
+    " acc-phys adap-org alg-geom ao-sci atom-ph bayes-an chao-dyn chem-ph cmp-lg comp-gas"
+    " dg-ga funct-an mtrl-th patt-sol plasm-ph q-alg solv-int supr-con".split()
+)
+"""Archives that are categories themselves; `cs`, `math`, `stat` always need a subject class."""
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$|^10/[A-Za-z0-9]+$")
+"""A DOI, or a shortDOI (`10/fvn296`, http://shortdoi.org), which doi.org resolves alike."""
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Used with fullmatch: `$` alone would accept a trailing newline (`"llm\n"`, a file name too).
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -200,6 +222,11 @@ def validate_archive(papers: Iterable[Paper]) -> list[Problem]:
     return problems
 
 
+def is_arxiv_category(text: str) -> bool:
+    """True for an arXiv category (`cs.LG`, `math.OC`, `hep-th`); false for a bare `cs`."""
+    return bool(_ARXIV_CATEGORY.fullmatch(text)) or text in _ARXIV_ARCHIVE_CATEGORIES
+
+
 class _PaperChecker:
     """Collects every problem of one file while building its `Paper`."""
 
@@ -257,8 +284,11 @@ class _PaperChecker:
             self.warn(
                 "abstract" if "abstract" in data else "", "no abstract yet; the page will say so"
             )
+        for key in ("title", "abstract", "notes"):
+            self.lost_backslashes(key, data.get(key))
         tags = self.tags(data.get("tags"))
         fields = {
+            "et_al": self.flag(data, "et_al"),
             "arxiv": self.arxiv(data.get("arxiv")),
             "arxiv_category": self.arxiv_category(data.get("arxiv_category")),
             "doi": self.doi(data.get("doi")),
@@ -309,6 +339,23 @@ class _PaperChecker:
             self.warn(key, warning)
         return _multi_line(value) if multiline else _single_line(value)
 
+    def flag(self, data: dict, key: str) -> bool:
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            self.error(key, f"'{key}' must be true or false, got {_describe(value)}")
+            return False
+        return value
+
+    def lost_backslashes(self, key: str, value: object) -> None:
+        """Warn on `$textbf{x}$`: a command that lost its backslash renders as letters."""
+        if isinstance(value, str):
+            for name in bare_commands_in_math(value):
+                self.warn(
+                    key,
+                    f"'{key}' has '{name}{{' inside $...$: the LaTeX command lost its"
+                    f" backslash; write \\{name}{{",
+                )
+
     def status(self, value: object) -> Status:
         try:
             return Status(value)
@@ -344,9 +391,7 @@ class _PaperChecker:
             clean = _single_line(name)
             if not clean:
                 self.error(key, f"author {position + 1} is blank")
-            elif clean in names:
-                self.error(key, f"author '{clean}' is listed twice")
-            else:
+            else:  # a name twice is two people (two "Wei Wang"s), never a copy to drop
                 names.append(clean)
         return tuple(names)
 
@@ -422,10 +467,11 @@ class _PaperChecker:
     def arxiv_category(self, value: object) -> str | None:
         if value is None:
             return None
-        if not isinstance(value, str) or not _ARXIV_CATEGORY.match(value.strip()):
+        if not isinstance(value, str) or not is_arxiv_category(value.strip()):
             self.error(
                 "arxiv_category",
-                f"'arxiv_category' must be an arXiv category like 'cs.LG', got {_describe(value)}",
+                f"'arxiv_category' must be an arXiv category like 'cs.LG' or 'hep-th',"
+                f" got {_describe(value)}",
             )
             return None
         return value.strip()

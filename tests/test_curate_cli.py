@@ -194,11 +194,12 @@ REAL_BIBTEX = {
     # file: (seen, added, duplicates within the file, possible duplicates, skipped)
     "iclr2024_update-frequency-in-mbrl.bib": (126, 125, 0, 0, 1),
     # Sparse grids: Zenger 1991 and Bungartz & Griebel 2004 are two works.
-    "iclr2023_autoregressive-neural-pde-solver_zotero.bib": (58, 52, 0, 1, 6),
+    "iclr2023_autoregressive-neural-pde-solver_zotero.bib": (58, 51, 0, 1, 7),  # + 1 blog post
     # Bellman's Dynamic Programming of 1957 and a 1966 entry of the same title.
     "d2l-en_d2l.bib": (488, 476, 11, 1, 1),
-    # Reprints decades later (Kullback 1959/1997, Moore 1965/1998) are kept beside the original.
-    "biblatex-examples.bib": (92, 77, 4, 2, 11),
+    # Reprints decades later (Kullback 1959/1997, Moore 1965/1998) are kept beside the original;
+    # 4 patents and a web page are not papers.
+    "biblatex-examples.bib": (92, 72, 4, 2, 16),
 }
 
 
@@ -227,6 +228,52 @@ def test_import_real_bibtex_validates_and_a_second_run_adds_nothing(
         f" {added + duplicates} duplicates, {skipped} skipped"
     )
     assert len(paper_files(project)) == added
+
+
+FIDELITY_BIB = r"""
+@article{kadavath2022, title = {Language Models (Mostly) Know What They Know},
+  author = {Kadavath, Saurav and Conerly, Tom and et al.}, year = 2022, doi = {10/fvn296},
+  abstract = {Worth \$40,000 and $O(\sqrt{n})$ samples.},
+  note = {Official Code\\ \href{https://x.org}{x}}}
+@article{zhao2021, title = {Same Names}, author = {Li, X. and Omar, B. and Li, X.}, year = 2021}
+@online{blog, title = {A Blog Post}, author = {Lovelace, Ada}, year = 2020}
+"""
+
+
+def test_import_bibtex_writes_what_the_site_shows_right(
+    make_archive: Callable[..., Project], tmp_path: Path
+) -> None:
+    project = make_archive({})
+    bib = tmp_path / "fidelity.bib"
+    bib.write_text(FIDELITY_BIB, encoding="utf-8")
+    result = invoke(project, "import", "bibtex", str(bib), "--added", "2026-11-27")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == (
+        "fidelity.bib: 3 entries seen, 2 added to the inbox, 0 duplicates, 1 skipped"
+    )
+    assert "  note: 'X. Li' appears 2 times in the byline; all kept" in result.output
+    known = (project.papers_dir / "language-models-mostly-know-what-they-know.yaml").read_text(
+        encoding="utf-8"
+    )
+    assert "- Saurav Kadavath\n- Tom Conerly\net_al: true\n" in known
+    assert "doi: 10/fvn296\n" in known
+    assert r"Worth \$40,000 and $O(\sqrt{n})$ samples." in known
+    names = (project.papers_dir / "same-names.yaml").read_text(encoding="utf-8")
+    assert "- X. Li\n- B. Omar\n- X. Li\n" in names
+    published = known.replace("tags: []", "tags:\n- data-selection").replace("status: inbox\n", "")
+    (project.papers_dir / "language-models-mostly-know-what-they-know.yaml").write_text(
+        published, encoding="utf-8"
+    )
+    (project.papers_dir / "same-names.yaml").unlink()
+    generated = invoke(project, "generate")
+    assert generated.exit_code == 0, generated.output
+    page = (
+        project.docs_dir / "papers" / "language-models-mostly-know-what-they-know.md"
+    ).read_text(encoding="utf-8")
+    assert "Tom Conerly</a> et al.</p>" in page
+    assert 'href="https://doi.org/10/fvn296"' in page
+    assert "<p>Worth $40,000 and <math " in page and "<msqrt>" in page
+    assert "author = {Saurav Kadavath and Tom Conerly and others}" in page
 
 
 def test_import_bibtex_summary_names_skips_and_year_only_dates(

@@ -14,6 +14,7 @@ from generator.importers.arxiv import (
     API_URL,
     ArxivClient,
     parse_arxiv_reference,
+    parse_feed,
     query_url,
     read_feed_file,
     select_requested,
@@ -90,6 +91,18 @@ def test_fixture_feed_gives_normalised_candidates_in_feed_order() -> None:
     assert old_style.links == (
         Link("pdf", "https://arxiv.org/pdf/hep-th/9901001v1"),
     )  # http upgraded
+
+
+def test_latex_accents_in_feeds_are_decoded_outside_formulas() -> None:
+    feed = TWO_PAPERS.replace(
+        b"hierarchical data splitting optimization problem.",
+        b"a Landauer-B\\\"uttiker {\\'e}t\\'e of $\\\"x$ at 50% \\v{s}.",
+    ).replace(b"Ren Wang", b"Paul Erd\\H{o}s")
+    (paper, _) = parse_feed(feed, "accents.xml").candidates
+    assert paper.abstract is not None and paper.abstract.endswith(
+        'a Landauer-Büttiker été of $\\"x$ at 50% š.'
+    )
+    assert paper.authors[2] == "Paul Erdős"
 
 
 def test_real_2016_id_list_feed(shared_dir: Path) -> None:

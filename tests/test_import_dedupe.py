@@ -372,6 +372,23 @@ def test_update_existing_shows_the_change_asks_and_adds_only_those_fields(
     assert "update " not in again.output and path.read_text(encoding="utf-8") == text
 
 
+def test_completing_a_truncated_byline_clears_its_et_al_mark(
+    make_archive: Callable[..., Project],
+) -> None:
+    truncated = CURATED.replace("tags: []\n", "et_al: true\ntags: []\n")
+    project = make_archive({"curated.yaml": truncated})
+    result = import_bib(project, TWO_COPIES)
+    assert "update papers/curated.yaml: the import has 4 more authors, the whole byline" in (
+        result.output
+    )
+    applied = import_bib(project, TWO_COPIES, "--update-existing", "--yes")
+    assert applied.exit_code == 0, applied.output
+    text = (project.papers_dir / "curated.yaml").read_text(encoding="utf-8")
+    assert "  - Ethan Perez\ndate: 2022-07-11\net_al: false\ntags: []\n" in text
+    archive, _ = load_archive(project, today=TODAY)
+    assert [item.path.name for item in archive.inbox] == ["curated.yaml"]
+
+
 def test_add_fields_keeps_every_byte_and_refuses_shapes_it_cannot_prove() -> None:
     crlf = "title: T\r\nauthors:\r\n- A\r\n# trailing comment\r\nlinks:\r\n    pdf: https://p\r\n"
     assert add_fields(

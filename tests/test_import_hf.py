@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,21 @@ def test_single_paper_object() -> None:
     )
     assert paper.organization == "OPTML Group"
     assert paper.links == (Link("code", "https://github.com/OPTML-Group/BackdoorMSPC"),)
+
+
+def test_latex_accents_in_api_text_are_decoded() -> None:
+    text = json.dumps(
+        {
+            "id": "2501.00002",
+            "title": r"Landauer-B\"uttiker Transport",
+            "authors": [{"name": r"Paul Erd\H{o}s"}],
+            "summary": r"In $\"x$ we see {\'e}t{\'e} at 50% cost.",
+            "publishedAt": "2025-01-02T00:00:00.000Z",
+        }
+    )
+    (paper,) = parse_hf_papers(text, "accents.json").candidates
+    assert (paper.title, paper.authors) == ("Landauer-Büttiker Transport", ("Paul Erdős",))
+    assert paper.abstract == r"In $\"x$ we see été at 50% cost."
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,19 @@ def test_dollars_in_prose_stay_prose() -> None:
     assert render_markdown("costs $5 and $10 per hour") == "<p>costs $5 and $10 per hour</p>"
 
 
+def test_an_escaped_dollar_is_a_literal_dollar_never_the_start_of_math() -> None:
+    text = r"A \$40,000 grant, \$5 a run and $x_i$ steps"
+    html = render_markdown(text)
+    assert html.startswith("<p>A $40,000 grant, $5 a run and <math ")
+    assert html.count("<math ") == 1 and "\\" not in html
+    assert plain_text(text) == "A $40,000 grant, $5 a run and xi steps"
+
+
+def test_formulas_imported_with_their_braces_render_or_show_their_source() -> None:
+    html = render_markdown(r"Learning with $O(\sqrt{n})$ and $2^{\log^{1-\eps} n}$ samples")
+    assert "<msqrt>" in html and html.count("<math ") == 2  # unknown \eps stays a name
+
+
 def test_raw_html_is_shown_as_text() -> None:
     html = render_markdown(
         '<script>window.__pwned=1</script> <img src=x onerror="window.__pwned=1">\n\n<div>block</div>'

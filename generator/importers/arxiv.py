@@ -4,6 +4,7 @@ Invariant: an API error entry (titled "Error", id `.../api/errors#...`) or an em
 "not found", never a paper. Requests follow arXiv's API terms: one at a time, at least
 three seconds apart, ids batched into `id_list` queries (https://info.arxiv.org/help/api/tou.html).
 The clock, sleeper and opener are injected, so tests run offline on recorded feeds.
+LaTeX accents in titles, names and abstracts (`B\\"uttiker`) become Unicode; formulas stay.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from generator.importers.candidate import (
     single_line,
     split_results,
 )
+from generator.importers.latex import decode_accents
 from generator.model import Link
 
 API_URL = "https://export.arxiv.org/api/query"
@@ -189,8 +191,8 @@ def open_url(url: str, timeout: float) -> tuple[int, bytes]:
 def _entry_candidate(entry: ET.Element, source: str) -> Candidate | Skipped:
     """Turn one `<entry>` into a candidate; the API's error entry becomes a skip."""
     entry_id = _text(entry, f"{_ATOM}id")
-    title = single_line(_text(entry, f"{_ATOM}title"))
-    summary = single_line(_text(entry, f"{_ATOM}summary"))
+    title = decode_accents(single_line(_text(entry, f"{_ATOM}title")))
+    summary = decode_accents(single_line(_text(entry, f"{_ATOM}summary")))
     if title == "Error" and "/api/errors" in entry_id:
         return Skipped(source, f"arXiv API error: {summary or entry_id}")
     identifier = arxiv_id_in(entry_id) or arxiv_id(entry_id)
@@ -213,7 +215,8 @@ def _entry_candidate(entry: ET.Element, source: str) -> Candidate | Skipped:
         title=title,
         source=f"arXiv {identifier}",
         authors=tuple(
-            single_line(_text(a, f"{_ATOM}name")) for a in entry.findall(f"{_ATOM}author")
+            decode_accents(single_line(_text(a, f"{_ATOM}name")))
+            for a in entry.findall(f"{_ATOM}author")
         ),
         date=date,
         abstract=summary or None,

@@ -1,9 +1,9 @@
 """BibTeX and BibLaTeX files (Zotero, Google Scholar, DBLP, hand-kept) -> candidates.
 
 Invariant: parsing is bibtexparser 2's, through its middlewares (`@string` macros, field-key
-case, `and`-separated names split into parts, LaTeX decoded to Unicode, month names), never
-regexes over the file. Fields that are not LaTeX (url, doi, eprint, file) are read verbatim.
-Every entry either becomes a candidate or is skipped with its key, line and reason.
+case, `and`-separated names split into parts, the fields a paper shows decoded to Unicode with
+formulas kept, month names), never regexes over the file. Every entry either becomes a
+candidate or is skipped with its key, line and reason.
 """
 
 from __future__ import annotations
@@ -14,132 +14,82 @@ import re
 from collections.abc import Collection, Mapping
 
 import bibtexparser
-from bibtexparser.library import Library
 from bibtexparser.middlewares import (
-    BlockMiddleware,
-    LatexDecodingMiddleware,
     MonthIntMiddleware,
     NameParts,
     NormalizeFieldKeys,
     SeparateCoAuthors,
 )
-from bibtexparser.middlewares.names import parse_single_name_into_parts
-from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
+from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 
 from generator.errors import UnreadableImport
+from generator.importers.bibtex_decode import (
+    UNDECODABLE,
+    VENUE_FIELDS,
+    DecodeLatexProse,
+    SplitNamesLeniently,
+)
 from generator.importers.candidate import (
+    ARXIV_ID,
     Batch,
     Candidate,
     Skipped,
     arxiv_id,
     arxiv_id_in,
     bare_doi,
+    byline_remarks,
     paragraphs,
     single_line,
     split_results,
 )
 from generator.model import Link
+from generator.validate import is_arxiv_category
 
 # bibtexparser logs each unreadable block; the import summary already lists them with a reason.
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 
-_VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "file", "urldate", "isbn", "issn"})
-"""Not LaTeX: decoding would turn the `~` of `~user/` URLs into a no-break space."""
-_PERSON_FIELDS = ("author", "editor")
-_LATEX_MARKUP = re.compile(r"[\\{}~$%&#^_]|--|``|''")
-"""Text without these decodes to itself, so pylatexenc (slow) is not asked."""
-_TEXT_SYMBOLS = {"textasciicircum": "^", "textasciitilde": "~", "textbar": "|"}
-"""Zotero writes these for `^ ~ |` in abstracts; pylatexenc would give a modifier letter
-(U+02C6), a no-break space and nothing."""
-_TEXT_SYMBOL = re.compile(
-    r"\{\\(textasciicircum|textasciitilde|textbar)\}|\\(textasciicircum|textasciitilde|textbar)(?:\{\}|(?![A-Za-z])\s?)"
-)
-_PLACEHOLDERS = {name: chr(0xE000 + i) for i, name in enumerate(_TEXT_SYMBOLS)}
-_RESTORE = str.maketrans({_PLACEHOLDERS[name]: symbol for name, symbol in _TEXT_SYMBOLS.items()})
 _NOT_A_VENUE = re.compile(r"^\s*(arxiv(\s+preprint|\s+e-prints)?|corr|preprint)\b", re.IGNORECASE)
-_CATEGORY = re.compile(r"^[a-z-]+(?:\.[A-Za-z-]+)?$")
 _YEAR = re.compile(r"^\s*(\d{4})(?!\d)")
 _ISO_DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
-_INHERITED_NEVER = frozenset({"title", "subtitle", "author", "ids", "crossref", "entryset", "key"})
+_INHERITED_NEVER = frozenset(
+    {"title", "subtitle", "author", "ids", "crossref", "entryset", "key", UNDECODABLE}
+)
+_ET_AL = re.compile(r"\s*(?:\bet\.?\s*al\.?|\bothers)\s*$", re.IGNORECASE)
+"""`and others` (BibTeX's own), `and et al.`, `and et al` (Google Scholar, hand-kept)."""
+_SCHOLARLY_TYPES = frozenset(
+    "article inproceedings conference incollection inbook book mvbook bookinbook suppbook"
+    " collection mvcollection suppcollection proceedings mvproceedings reference mvreference"
+    " inreference phdthesis mastersthesis thesis techreport report unpublished preprint".split()
+)
+_WEB_TYPES = frozenset("misc online electronic www webpage".split())
+"""Entry types that hold papers and web pages alike: a paper when it has an id or a venue."""
+_THESIS_TYPES = frozenset("phdthesis mastersthesis thesis techreport report".split())
+_DOI_IN_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(10[./]\S+)$", re.IGNORECASE)
+_EPRINT_NOTE = re.compile(rf"\\?_?eprint\s*[:=]\s*(?:arxiv:)?\s*({ARXIV_ID})", re.IGNORECASE)
+"""Better BibTeX keeps fields BibTeX lacks in the note: `annotation = {\\_eprint: 1810.07348}`."""
+_ARXIV_CLASS = re.compile(r"\barxiv\s*\[([A-Za-z.-]+)\]", re.IGNORECASE)
+"""Zotero's journal for a preprint: `arXiv [cs.CL]`."""
 
 
-class _SplitNamesLeniently(BlockMiddleware):
-    """bibtexparser's name splitting, forgiving what hand-kept files contain: a trailing comma
-    (`Ram{\\'o}n y {C}ajal, Santiago,` in d2l.bib) or a doubled `and and` (iclr2024 file)."""
+def parse_bibtex(text: str, name: str, all_types: bool = False) -> Batch:
+    """Read every entry of a .bib file; `name` prefixes each entry's place in messages.
 
-    def transform_entry(self, entry: Entry, library: Library) -> Block:
-        for bib_field in entry.fields:
-            if bib_field.key in _PERSON_FIELDS and isinstance(bib_field.value, list):
-                # `d\textquotesingle Alch\'{e}`: the control word eats the space after it,
-                # but name splitting runs before decoding and would keep "d' Alché" apart.
-                names = (
-                    re.sub(
-                        r"^and\s+", "", re.sub(r"\\textquotesingle(?:\{\}|\s*)", "'", name.strip())
-                    )
-                    for name in bib_field.value
-                )
-                bib_field.value = [
-                    parse_single_name_into_parts(n, strict=False) for n in names if n
-                ]
-        return entry
-
-
-class _DecodeLatexExceptVerbatim(LatexDecodingMiddleware):
-    """bibtexparser's LaTeX decoding (math kept as `$...$`), skipping fields that are not LaTeX
-    and decoding lists of split names too (bibtexparser 2.1 decodes only a single `NameParts`).
-
-    Zotero escapes an abstract's math as `\\$x\\_i\\$`; decoding gives back `$x_i$`, which the
-    archive's abstracts render as math, as the arXiv original meant.
+    Unless `all_types`, entries that are not papers (web pages, software, images, and
+    `@misc` without an arXiv id, DOI or venue) are skipped, saying why.
     """
-
-    def transform_entry(self, entry: Entry, library: Library) -> Block:
-        verbatim = [f for f in entry.fields if f.key in _VERBATIM_FIELDS]
-        entry.fields = [f for f in entry.fields if f.key not in _VERBATIM_FIELDS]
-        for bib_field in entry.fields:
-            if isinstance(bib_field.value, str):
-                bib_field.value = _TEXT_SYMBOL.sub(
-                    lambda m: _PLACEHOLDERS[m.group(1) or m.group(2)], bib_field.value
-                )
-            elif isinstance(bib_field.value, list):
-                for name in bib_field.value:
-                    if isinstance(name, NameParts):
-                        for part in ("first", "von", "last", "jr"):
-                            setattr(
-                                name, part, [self._decode(word) for word in getattr(name, part)]
-                            )
-        result = super().transform_entry(entry, library)
-        for bib_field in entry.fields:
-            if isinstance(bib_field.value, str):
-                bib_field.value = bib_field.value.translate(_RESTORE)
-        entry.fields = entry.fields + verbatim
-        return result
-
-    def _decode(self, text: str) -> str:
-        decoded, error = self._transform_python_value_string(text)
-        return text if error else decoded
-
-    def _transform_python_value_string(self, python_string: str) -> tuple[str, str]:
-        """The parent's per-string hook, skipped for plain text (most words of most names)."""
-        if not _LATEX_MARKUP.search(python_string):
-            return python_string, ""
-        return super()._transform_python_value_string(python_string)
-
-
-def parse_bibtex(text: str, name: str) -> Batch:
-    """Read every entry of a .bib file; `name` prefixes each entry's place in messages."""
     library = bibtexparser.parse_string(
         text.replace("\r\n", "\n"),
         append_middleware=[
             NormalizeFieldKeys(),
             SeparateCoAuthors(),
-            _SplitNamesLeniently(),
-            _DecodeLatexExceptVerbatim(),
+            SplitNamesLeniently(),
+            DecodeLatexProse(),
             MonthIntMiddleware(),
         ],
     )
     by_key = {entry.key.lower(): entry for entry in library.entries}
     candidates, skipped = split_results(
-        _entry_candidate(entry, by_key, name) for entry in library.entries
+        _entry_candidate(entry, by_key, name, all_types) for entry in library.entries
     )
     failed = [
         skip for skip in (_failed_entry(block, name) for block in library.failed_blocks) if skip
@@ -150,18 +100,25 @@ def parse_bibtex(text: str, name: str) -> Batch:
     return Batch(len(library.entries) + len(failed), tuple(candidates), tuple(every_skip))
 
 
-def _entry_candidate(entry: Entry, by_key: Mapping[str, Entry], name: str) -> Candidate | Skipped:
+def _entry_candidate(
+    entry: Entry, by_key: Mapping[str, Entry], name: str, all_types: bool
+) -> Candidate | Skipped:
     """Map one entry's fields to a candidate, or say what it lacks."""
     fields = _field_values(entry)
     parent = by_key.get(_text(fields.get("crossref")).lower())
     if parent is not None:  # BibTeX crossref: the child inherits what it lacks, title -> booktitle
         inherited = _field_values(parent)
-        fields = {**{k: v for k, v in inherited.items() if k not in _INHERITED_NEVER}, **fields}
+        fields = {
+            **{k: v for k, v in inherited.items() if k not in _INHERITED_NEVER},
+            **fields,
+        }
         fields.setdefault("booktitle", inherited.get("title"))
     source = f"{name}:{(entry.start_line or 0) + 1} @{entry.entry_type}{{{entry.key}}}"
-    # Braces left by decoding were escaped (`{\\{}MPC{\\}}`); in a title they meant "keep case".
-    title = single_line(re.sub(r"[{}]", "", _text(fields.get("title"))))
-    subtitle = single_line(re.sub(r"[{}]", "", _text(fields.get("subtitle"))))
+    kind = entry.entry_type.lower()
+    if not all_types and kind not in _SCHOLARLY_TYPES | _WEB_TYPES:
+        return Skipped(source, f"not a paper (@{kind}); import with --all-types to take it")
+    title = single_line(_text(fields.get("title")))
+    subtitle = single_line(_text(fields.get("subtitle")))
     if title and subtitle:
         title = f"{title}: {subtitle}"
     authors, truncated = _names(fields.get("author"))
@@ -176,11 +133,18 @@ def _entry_candidate(entry: Entry, by_key: Mapping[str, Entry], name: str) -> Ca
     if problems:
         return Skipped(source, ", ".join(problems))
     arxiv = _entry_arxiv(fields)
-    category = _text(fields.get("primaryclass")).strip()
+    doi = _entry_doi(fields)
+    venue = _entry_venue(kind, fields)
+    if not all_types and kind in _WEB_TYPES and not (arxiv or doi or venue):
+        return Skipped(
+            source,
+            f"not a paper (@{kind} without an arXiv id, DOI or venue);"
+            " import with --all-types to take it",
+        )
     remarks = [
-        remark
-        for remark in (date_remark, "author list ends with 'and others'" if truncated else None)
-        if remark
+        *([date_remark] if date_remark else []),
+        *byline_remarks(authors),
+        *_text_list(fields.get(UNDECODABLE)),
     ]
     return Candidate(
         title=title,
@@ -189,11 +153,12 @@ def _entry_candidate(entry: Entry, by_key: Mapping[str, Entry], name: str) -> Ca
         date=date,
         abstract=paragraphs(_text(fields.get("abstract"))) or None,
         arxiv=arxiv,
-        arxiv_category=category if arxiv and _CATEGORY.match(category) else None,
-        doi=bare_doi(_text(fields.get("doi"))),
-        venue=_entry_venue(entry.entry_type, fields),
+        arxiv_category=_entry_category(fields) if arxiv else None,
+        doi=doi,
+        venue=venue,
         links=_entry_links(_text(fields.get("url")).strip()),
         remarks=tuple(remarks),
+        et_al=truncated,
     )
 
 
@@ -212,12 +177,26 @@ def _text(value: object) -> str:
     return str(value)
 
 
+def _text_list(value: object) -> list[str]:
+    return [str(item) for item in value] if isinstance(value, list) else []
+
+
 def _names(value: object) -> tuple[tuple[str, ...], bool]:
-    """Return names as `First von Last Jr` in byline order, and whether `and others` ended them."""
+    """Return names as `First von Last Jr` in byline order, and whether the byline is cut short.
+
+    `and others` and `and et al.` stand for the people not named, never for a person; a name
+    written twice is kept twice (two people may share one).
+    """
     parts = value if isinstance(value, list) else []
     names = [single_line(_text(part)) for part in parts]
-    truncated = bool(names) and names[-1].lower() == "others"
-    return tuple(name for name in names if name and name.lower() != "others"), truncated
+    truncated = False
+    kept: list[str] = []
+    for name in names:
+        shortened = _ET_AL.sub("", name)
+        truncated = truncated or shortened != name
+        if shortened:
+            kept.append(shortened)
+    return tuple(kept), truncated
 
 
 def _entry_date(
@@ -275,27 +254,51 @@ def _entry_arxiv(fields: Mapping[str, object]) -> str | None:
         found = arxiv_id(volume.removeprefix("abs/"))
         if found:
             return found
-    for key in (
-        "journal",
-        "journaltitle",
-        "booktitle",
-        "note",
-        "howpublished",
-        "doi",
-        "url",
-        "publisher",
-    ):
+    places = ("journal", "journaltitle", "booktitle", "note", "howpublished", "publisher")
+    for key in (*places, "doi", "url", "ee", "annotation", "annote"):
         found = arxiv_id_in(_text(fields.get(key)))
         if found:
             return found
+    for key in ("note", "annotation", "annote", "addendum"):
+        eprint = _EPRINT_NOTE.search(_text(fields.get(key)))
+        if eprint:
+            return eprint.group(1)
+    # Zotero files a preprint under `journal = {arXiv}` and its id in a field it has to spare.
+    if any(re.search(r"\barxiv\b", _text(fields.get(key)), re.IGNORECASE) for key in places):
+        for key in ("isbn", "number", "eprint", "volume", "pages"):
+            found = arxiv_id(_text(fields.get(key)))
+            if found:
+                return found
+    return None
+
+
+def _entry_category(fields: Mapping[str, object]) -> str | None:
+    """The arXiv category from `primaryClass`, or from Zotero's `journal = {arXiv [cs.CL]}`."""
+    candidates = [_text(fields.get("primaryclass")).strip()]
+    for key in ("journal", "journaltitle", "howpublished", "publisher"):
+        found = _ARXIV_CLASS.search(_text(fields.get(key)))
+        candidates += [found.group(1)] if found else []
+    return next((category for category in candidates if is_arxiv_category(category)), None)
+
+
+def _entry_doi(fields: Mapping[str, object]) -> str | None:
+    """The DOI, or one that DBLP's `ee` or a `url` gives as a doi.org link."""
+    doi = bare_doi(_text(fields.get("doi")))
+    if doi:
+        return doi
+    for key in ("ee", "url"):
+        for link in _text(fields.get(key)).split():
+            found = _DOI_IN_URL.match(link)
+            if found:
+                return found.group(1)
     return None
 
 
 def _entry_venue(entry_type: str, fields: Mapping[str, object]) -> str | None:
     """Where it appeared: booktitle, journal(title), eventtitle, a thesis's school; never arXiv."""
-    keys: Collection[str] = ("booktitle", "journaltitle", "journal", "eventtitle")
-    if entry_type in ("phdthesis", "mastersthesis", "thesis", "techreport", "report"):
-        keys = (*keys, "school", "institution")
+    keys: Collection[str] = VENUE_FIELDS[:4]
+    if entry_type in _THESIS_TYPES:
+        keys = VENUE_FIELDS
     for key in keys:
         venue = single_line(_text(fields.get(key)))
         if venue and not _NOT_A_VENUE.match(venue) and not arxiv_id_in(venue):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -53,6 +54,8 @@ class Candidate:
     """Vocabulary slugs; importers leave this empty so the paper lands in the inbox."""
     remarks: tuple[str, ...] = ()
     """What the curator should know, e.g. `date from year only (2019-01-01)`."""
+    et_al: bool = False
+    """The source names only the first authors (`and others`, `et al.`)."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,16 @@ def paragraphs(text: str | None) -> str:
     """Collapse whitespace inside paragraphs but keep blank-line breaks, which Markdown needs."""
     blocks = re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n"))
     return "\n\n".join(line for line in (single_line(block) for block in blocks) if line)
+
+
+def byline_remarks(authors: Iterable[str]) -> list[str]:
+    """Say which names a byline holds twice: kept, as two people may share a name."""
+    counts = Counter(authors)
+    return [
+        f"'{name}' appears {count} times in the byline; all kept (people can share a name)"
+        for name, count in counts.items()
+        if count > 1
+    ]
 
 
 def arxiv_id(text: str | None) -> str | None:

@@ -20,6 +20,7 @@ from generator.importers.candidate import (
     single_line,
     split_results,
 )
+from generator.importers.latex import decode_accents
 from generator.importers.listing import ListingEntry, parse_listing
 from generator.model import Link
 
@@ -69,13 +70,13 @@ def _item_candidate(item: object, source: str) -> Candidate | Skipped:
         return Skipped(source, "not an object")
     paper = item.get("paper") if isinstance(item.get("paper"), dict) else item
     assert isinstance(paper, dict)
-    title = single_line(_string(paper.get("title")) or _string(item.get("title")))
+    title = decode_accents(single_line(_string(paper.get("title")) or _string(item.get("title"))))
     identifier = arxiv_id(_string(paper.get("id")))
     label = f"{source} ({identifier})" if identifier else source
     if not title:
         return Skipped(label, "no title")
     authors = tuple(
-        single_line(_string(author.get("name")))
+        decode_accents(single_line(_string(author.get("name"))))
         for author in paper.get("authors") or []
         if isinstance(author, dict)
         and not author.get("hidden")
@@ -95,7 +96,7 @@ def _item_candidate(item: object, source: str) -> Candidate | Skipped:
         source=f"arXiv {identifier}" if identifier else label,
         authors=authors,
         date=_date(paper.get("publishedAt")),
-        abstract=single_line(_string(paper.get("summary"))) or None,
+        abstract=decode_accents(single_line(_string(paper.get("summary")))) or None,
         arxiv=identifier,
         links=links,
         organization=_organization(item.get("organization") or paper.get("organization")),

@@ -89,7 +89,8 @@ def paper_fields(candidate: Candidate, added: datetime.date) -> dict[str, object
     complete = bool(candidate.tags and candidate.authors and candidate.date)
     fields: dict[str, object] = {
         "title": candidate.title,
-        "authors": list(dict.fromkeys(name for name in candidate.authors if name)),
+        "authors": [name for name in candidate.authors if name],  # a name twice is two people
+        "et_al": candidate.et_al or None,
         "date": candidate.date,
         "abstract": candidate.abstract,
         "tags": list(candidate.tags),

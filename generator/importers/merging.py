@@ -112,7 +112,10 @@ def additions_for(
         authors = _extended_byline(current.get("authors"), fields.get("authors"))
         if authors is not None:
             current["authors"] = result["authors"] = authors
-    return {key: result[key] for key in ("authors", *FILLABLE) if key in result}
+            # The truncation mark follows the byline it describes: a completed list loses it.
+            if bool(current.get("et_al")) != bool(fields.get("et_al")):
+                current["et_al"] = result["et_al"] = bool(fields.get("et_al"))
+    return {key: result[key] for key in ("authors", "et_al", *FILLABLE) if key in result}
 
 
 def describe_additions(existing: Fields, additions: Fields) -> str:
@@ -122,6 +125,8 @@ def describe_additions(existing: Fields, additions: Fields) -> str:
         if key == "authors" and _names(existing.get("authors")):
             more = len(_names(value)) - len(_names(existing.get("authors")))
             parts.append(f"{more} more author{'s' if more != 1 else ''}")
+        elif key == "et_al":
+            parts.append("et al." if value else "the whole byline (no more et al.)")
         elif key == "links":
             kinds = [kind for kind in _links(value) if kind not in _links(existing.get("links"))]
             parts.append(f"links ({', '.join(kinds)})")
@@ -174,7 +179,8 @@ def _not_kept(fields: Fields, kept: Fields) -> tuple[str, ...]:
     """Describe each value of `fields` that `kept` does not hold."""
     lost: list[str] = []
     for key, value in fields.items():
-        if key in _BOOKKEEPING or not filled(value) or value == kept.get(key):
+        # `et_al` describes the byline, which is reported whole under `authors`.
+        if key in (*_BOOKKEEPING, "et_al") or not filled(value) or value == kept.get(key):
             continue
         if key == "links":
             kept_links = _links(kept.get("links"))
