@@ -82,7 +82,6 @@ def index_site(site_dir: Path, shard_pages: int = SHARD_PAGES) -> SearchReport:
     # the settings, whose `pages: 0` tells search.js there is nothing to search yet.
     count = math.ceil(len(pages) / shard_pages)
     bundle = site_dir / INDEX_DIR
-    bundle.mkdir(parents=True, exist_ok=True)
     derived = 0
     filters: dict[str, Counter[str]] = {}
     for number in range(count):
@@ -94,6 +93,7 @@ def index_site(site_dir: Path, shard_pages: int = SHARD_PAGES) -> SearchReport:
         "shards": [f"shard-{number}/" for number in range(1, count)],
         "filters": {name: dict(sorted(values.items())) for name, values in filters.items()},
     }
+    bundle.mkdir(parents=True, exist_ok=True)
     (bundle / SETTINGS_FILE).write_text(json.dumps(settings, ensure_ascii=False), encoding="utf-8")
     return SearchReport(pages=len(pages), derived=derived, shards=count)
 
