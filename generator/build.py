@@ -129,7 +129,8 @@ def load_archive(
     With a `cache`, files unchanged since it was written are not parsed again, and the
     cache is updated with the files that were. Up to `workers` processes read files (None:
     one per core). Raises `ArchiveError` with every error (and warning) of every file when
-    any error exists, or when any warning does and `strict`.
+    any error exists, or when any warning does and `strict`; files in the inbox are listed
+    in the archive, and their problems are left to `paper-archive inbox`.
     """
     today = today or datetime.date.today()
     cache = cache or GenerateCache("")
@@ -148,7 +149,8 @@ def load_archive(
     memos = _validated_files(project, vocabulary, today, cache, workers)
     papers: list[Paper | InboxItem] = []
     for memo in memos:
-        problems += memo.problems
+        if not isinstance(memo.result, InboxItem):  # the inbox is work in progress: `inbox`
+            problems += memo.problems  # lists its problems, and they never stop a build
         if memo.result is not None:
             papers.append(memo.result)
     problems += misnamed_paper_files(project.papers_dir, project.root)

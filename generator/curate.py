@@ -29,29 +29,27 @@ DRY_RUN = click.option("--dry-run", is_flag=True, help="Show what would be creat
 @click.command()
 @reporting_errors
 def inbox() -> None:
-    """List papers marked `status: inbox` and what each still lacks before it can be published."""
+    """List papers marked `status: inbox`, what each still lacks and what is wrong in it.
+
+    These are the inbox's only report: a build or `check` never fails because of them.
+    """
     project = current_project()
     vocabulary = _vocabulary(project)
     documents, _ = load_paper_files(project.papers_dir, project.root)
     today = datetime.date.today()
     count = 0
     for document in documents:
-        data = document.data if isinstance(document.data, dict) else {}
-        if data.get("status") != "inbox":
+        item, problems = validate_paper(document, vocabulary, today)
+        if not isinstance(item, InboxItem):
             continue
         count += 1
-        item, problems = validate_paper(document, vocabulary, today)
-        click.echo(f"{document.path}  {data.get('title', '(no title)')}")
-        if isinstance(item, InboxItem):
-            lacks = [*item.missing, *(["abstract"] if not data.get("abstract") else [])]
-            click.echo(
-                f"    lacks: {', '.join(lacks)}"
-                if lacks
-                else "    complete: remove 'status: inbox' to publish it"
-            )
-        else:
-            errors = [p for p in problems if p.severity is Severity.ERROR]
-            click.echo(f"    {len(errors)} error(s); run `paper-archive check` to see them")
+        click.echo(f"{document.path}  {item.title}")
+        if item.missing:
+            click.echo(f"    lacks: {', '.join(item.missing)}")
+        for problem in problems:
+            click.echo(f"    {problem}")
+        if not item.missing and not problems:
+            click.echo("    complete: remove 'status: inbox' to publish it")
     click.echo(f"{count} paper(s) in the inbox")
 
 
@@ -89,7 +87,8 @@ def new(
 ) -> None:
     """Create one paper file from flags or prompts; its id comes from the title.
 
-    With authors, a date and tags it is published; otherwise it waits in the inbox.
+    With authors, a date, an abstract and tags it is published; otherwise it waits in the
+    inbox, and the message says what it lacks.
     """
     if not title:
         if no_input:
@@ -111,6 +110,9 @@ def new(
                 "Tags (comma-separated slugs; empty: inbox)", default="", show_default=False
             )
         )
+        abstract = abstract or click.prompt(
+            "Abstract (empty: inbox)", default="", show_default=False
+        )
     try:
         date = datetime.date.fromisoformat(date_text) if date_text else None
     except ValueError:
@@ -122,7 +124,7 @@ def new(
         source="new",
         authors=authors,
         date=date,
-        abstract=abstract,
+        abstract=abstract or None,
         arxiv=(arxiv_id(arxiv) or arxiv) if arxiv else None,  # a bad id is reported by validation
         doi=doi,
         venue=venue,
@@ -152,7 +154,9 @@ def new(
     if not dry_run:
         write_plan(plan)
     state = (
-        "in the inbox" if paper.fields.get("status") == "inbox" else "published on the next build"
+        f"in the inbox: {'; '.join(paper.waiting)}"
+        if paper.fields.get("status") == "inbox"
+        else "published on the next build"
     )
     click.echo(f"{'Would create' if dry_run else 'Created'} {paper.shown} ({state})")
 

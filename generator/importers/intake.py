@@ -29,7 +29,7 @@ from generator.load import (
     load_paper_files,
     parse_yaml_document,
 )
-from generator.model import Problem, Severity, Tag
+from generator.model import InboxItem, Paper, Problem, Severity, Tag
 from generator.paperfile import format_paper_file, paper_id_for, write_new_paper_file
 from generator.validate import validate_paper
 
@@ -47,6 +47,8 @@ class NewPaper:
     fields: dict[str, object] = field(compare=False)
     candidate: Candidate = field(compare=False)
     remarks: tuple[str, ...] = ()
+    waiting: tuple[str, ...] = ()
+    """Why it goes to the inbox (`lacks tags, abstract`, a warning); empty when published."""
 
 
 @dataclass(frozen=True)
@@ -214,9 +216,9 @@ def plan_import(
         if isinstance(result, str):
             skipped.append(Skipped(candidate.source, result))
             continue
-        fields, dropped = result
+        fields, dropped, waiting = result
         known.remember(shown, candidate.arxiv, candidate.doi, candidate.title, in_batch=True)
-        new.append(NewPaper(path, shown, fields, candidate, candidate.remarks + dropped))
+        new.append(NewPaper(path, shown, fields, candidate, candidate.remarks + dropped, waiting))
     return ImportPlan(batch.seen, tuple(new), tuple(duplicates), tuple(skipped))
 
 
@@ -244,18 +246,28 @@ def _validated_fields(
     vocabulary: Mapping[str, Tag],
     today: datetime.date,
     repair: bool,
-) -> tuple[dict[str, object], tuple[str, ...]] | str:
-    """Validate the file exactly as it would be written; return fields and remarks, or why not."""
+) -> tuple[dict[str, object], tuple[str, ...], tuple[str, ...]] | str:
+    """Validate the file exactly as it would be written; return fields, remarks and why it
+    waits in the inbox (`NewPaper.waiting`), or why it cannot be written.
+
+    A paper that would be published with a warning (no abstract) goes to the inbox
+    instead: the strict build would refuse it, and what is called published must build.
+    """
     fields = dict(fields)
     dropped: list[str] = []
-    while True:  # ends: each round returns or removes one key
+    while True:  # ends: each round returns, removes one key, or moves a paper to the inbox
         document = parse_yaml_document(shown, format_paper_file(fields).encode("utf-8"))
         if isinstance(document, Problem):
             return document.message
-        _, problems = validate_paper(document, vocabulary, today)
+        item, problems = validate_paper(document, vocabulary, today)
         errors = [problem for problem in problems if problem.severity is Severity.ERROR]
+        if not errors and isinstance(item, Paper) and problems:
+            fields["status"] = "inbox"
+            continue
         if not errors:
-            return fields, tuple(dropped)
+            missing = item.missing if isinstance(item, InboxItem) else ()
+            lacks = (f"lacks {', '.join(missing)}",) if missing else ()
+            return fields, tuple(dropped), (*lacks, *(problem.message for problem in problems))
         key = _top_level_key_at(document, errors[0].line)
         if not repair or key is None or key in _NEVER_DROPPED:
             return "; ".join(problem.message for problem in errors)
