@@ -364,13 +364,12 @@ def test_new_from_prompts_goes_to_the_inbox_when_untagged(
         project, "new", input="Prompted Paper\nAda Lovelace, Alan Turing\n2024-05-01\n\nIdeas.\n"
     )
     assert result.exit_code == 0, result.output
-    assert result.output.endswith(
-        "Created papers/prompted-paper.yaml (in the inbox: lacks tags)\n"
-    )
+    assert result.output.endswith("Created papers/prompted-paper.yaml (in the inbox: lacks tags)\n")
     text = (project.papers_dir / "prompted-paper.yaml").read_text()
     assert (
         "authors:\n- Ada Lovelace\n- Alan Turing\ndate: 2024-05-01\n"
-        "abstract: >-\n  Ideas.\ntags: []\n" in text
+        "abstract: >-\n  Ideas.\ntags: []\n"
+        in text
         and "status: inbox" in text
     )
 
