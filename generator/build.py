@@ -35,7 +35,7 @@ from generator.cache import (
     read_cache,
     write_cache,
 )
-from generator.errors import ArchiveError, SiteBuildError
+from generator.errors import ArchiveError, NotAnArchive, SettingsError, SiteBuildError
 from generator.export import bibtex_entries, paper_rows
 from generator.index import RELATED_COUNT, ArchiveIndex, build_indexes, reindexed
 from generator.load import (
@@ -96,8 +96,17 @@ _ConfigLoader.add_constructor("!ENV", construct_env_tag)
 
 
 def load_project(root: Path) -> Project:
-    """Read the paths and the site's name and description from `root/mkdocs.yml`."""
-    config = yaml.load((root / CONFIG_FILE).read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
+    """Read the paths and the site's settings from `root/mkdocs.yml` (README: Settings)."""
+    config = _read_config(root)
+    extra = config.get("extra") or {}
+    if not isinstance(extra, dict):
+        raise SettingsError(f"{CONFIG_FILE}: 'extra' must be a mapping of settings")
+    upvotes_label = extra.get("upvotes_label")
+    if upvotes_label is not None and not isinstance(upvotes_label, str):
+        raise SettingsError(
+            f"{CONFIG_FILE}: 'extra.upvotes_label' must be text (the badge's label),"
+            f" got {upvotes_label!r}; remove it to hide upvotes"
+        )
     return Project(
         root=root,
         papers_dir=root / "papers",
@@ -108,8 +117,33 @@ def load_project(root: Path) -> Project:
             name=config.get("site_name", "Paper archive"),
             description=config.get("site_description", ""),
             url=_with_trailing_slash(config.get("site_url") or ""),
+            upvotes_label=upvotes_label or None,
         ),
     )
+
+
+def _read_config(root: Path) -> dict:
+    """Return `root/mkdocs.yml` as a mapping, or say why the folder is not an archive."""
+    path = root / CONFIG_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NotAnArchive(
+            f"no {CONFIG_FILE} in {root}: not an archive;"
+            f" create one with `paper-archive init {root}`"
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise SettingsError(f"{path}: cannot be read ({error})") from None
+    try:
+        config = yaml.load(text, Loader=_ConfigLoader) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or error
+        raise SettingsError(f"{CONFIG_FILE}{line}: not valid YAML ({problem})") from None
+    if not isinstance(config, dict):
+        raise SettingsError(f"{CONFIG_FILE}: must be a mapping of settings such as 'site_name:'")
+    return config
 
 
 def _with_trailing_slash(url: str) -> str:

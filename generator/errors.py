@@ -9,6 +9,14 @@ class PaperArchiveError(Exception):
     """Base of every error the tool reports to a curator without a traceback."""
 
 
+class NotAnArchive(PaperArchiveError):
+    """The folder given as the archive has no `mkdocs.yml`."""
+
+
+class SettingsError(PaperArchiveError):
+    """`mkdocs.yml` cannot be read, or a setting this tool reads has the wrong type."""
+
+
 class ArchiveError(PaperArchiveError):
     """The archive cannot be built; `problems` says every reason, each with file and line."""
 

@@ -51,6 +51,8 @@ class SiteInfo:
     description: str
     url: str = "http://127.0.0.1:8000/"
     """Public address ending in `/` (`site_url`): absolute links in feeds and JSON-LD."""
+    upvotes_label: str | None = None
+    """What a paper's `upvotes` count (`extra.upvotes_label`); None: upvotes are not shown."""
 
 
 def url_for_paper(paper: Paper) -> str:
@@ -358,6 +360,7 @@ def plan_pages(
             paper_fields(paper, tags, site.url),
             paper.source.path,
             paper=paper,
+            upvotes_label=site.upvotes_label,
             buttons=paper_buttons(paper),
             abstract_html=Markup(render_markdown(paper.abstract)) if paper.abstract else None,
             notes_html=Markup(render_markdown(paper.notes)) if paper.notes else None,
