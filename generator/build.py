@@ -35,10 +35,17 @@ from generator.cache import (
     read_cache,
     write_cache,
 )
-from generator.errors import ArchiveError, NotAnArchive, SettingsError, SiteBuildError
+from generator.errors import (
+    ArchiveError,
+    NotAnArchive,
+    SettingsError,
+    SiteBuildError,
+    UnexpectedError,
+)
 from generator.export import bibtex_entries, paper_rows
 from generator.index import RELATED_COUNT, ArchiveIndex, build_indexes, reindexed
 from generator.load import (
+    display_path,
     load_vocabulary_file,
     misnamed_paper_files,
     paper_file_names,
@@ -84,6 +91,21 @@ class GenerateResult:
     seconds: float
     related_pending: bool = False
     """Related papers were left as the last run found them (`related_later`): run again."""
+    steps: tuple[tuple[str, float], ...] = ()
+    """Seconds each step took, in order (`paper-archive -v` prints them)."""
+
+
+@dataclass(frozen=True)
+class SiteBuild:
+    """Seconds the two steps of `build_site` took."""
+
+    mkdocs: float
+    search: float
+    """Pagefind's index of the paper pages."""
+
+    @property
+    def seconds(self) -> float:
+        return self.mkdocs + self.search
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -251,16 +273,19 @@ def _read_paper(
     memo: FileMemo | None,
 ) -> FileMemo:
     """Read, parse and validate one paper file; keep `memo`'s result if its bytes are the same."""
-    content = read_paper_file(path, resolved_dir, project.root)
-    if isinstance(content, Problem):
-        return FileMemo.of(stat, "", None, [content])
-    content_digest = digest(content)
-    if memo is not None and memo.digest == content_digest:
-        return FileMemo.of(stat, content_digest, memo.result, list(memo.problems))
-    document = parse_paper_file(path, content, project.root)
-    if isinstance(document, Problem):
-        return FileMemo.of(stat, content_digest, None, [document])
-    return FileMemo.of(stat, content_digest, *validate_paper(document, vocabulary, today))
+    try:
+        content = read_paper_file(path, resolved_dir, project.root)
+        if isinstance(content, Problem):
+            return FileMemo.of(stat, "", None, [content])
+        content_digest = digest(content)
+        if memo is not None and memo.digest == content_digest:
+            return FileMemo.of(stat, content_digest, memo.result, list(memo.problems))
+        document = parse_paper_file(path, content, project.root)
+        if isinstance(document, Problem):
+            return FileMemo.of(stat, content_digest, None, [document])
+        return FileMemo.of(stat, content_digest, *validate_paper(document, vocabulary, today))
+    except Exception as error:  # a bug: name the file it met, for the one-line report
+        raise UnexpectedError.wrapping(display_path(path, project.root), error) from error
 
 
 def load_hand_written_pages(pages_dir: Path) -> dict[PurePosixPath, bytes]:
@@ -332,6 +357,7 @@ def _generate(
 ) -> GenerateResult:
     slugs.REMEMBERED.update(cache.slugs)
     archive, warnings = load_archive(project, today, strict, cache, workers)
+    loaded = time.perf_counter()
     related_key, cache.related_parts = _related_inputs(archive, cache.related_parts)
     known_related, related_pending = _remembered_related(
         cache, related_key, archive.papers, related_later
@@ -343,6 +369,7 @@ def _generate(
         entries = bibtex_entries(index, cache.entries)
         rows = paper_rows(index, project.site.url, cache.rows)
         index = dataclasses.replace(index, related=related())
+    indexed = time.perf_counter()
     hand_written = load_hand_written_pages(project.pages_dir)
     # Everything that decides which pages exist and what they show of other papers.
     shown = (
@@ -381,8 +408,15 @@ def _generate(
     cache.slugs = slugs.REMEMBERED
     cache.shown, cache.digests, cache.index = shown, dict(archive.digests), index
     page_count = len(plans) + len(kept)
-    seconds = time.perf_counter() - started
-    return GenerateResult(archive, warnings, report, page_count, seconds, related_pending)
+    finished = time.perf_counter()
+    steps = (
+        ("load and validate", loaded - started),
+        ("index, related papers, exports", indexed - loaded),
+        ("render and write", finished - indexed),
+    )
+    return GenerateResult(
+        archive, warnings, report, page_count, finished - started, related_pending, steps
+    )
 
 
 @contextlib.contextmanager
@@ -510,8 +544,8 @@ def build_date(archive: Archive) -> datetime.date:
     return max(dates, default=datetime.date(2000, 1, 1))
 
 
-def build_site(project: Project, as_of: datetime.date, strict: bool = True) -> float:
-    """Run `mkdocs build` into a fresh folder and swap it in only when it succeeds."""
+def build_site(project: Project, as_of: datetime.date, strict: bool = True) -> SiteBuild:
+    """Run `mkdocs build` into a fresh folder, index it, and swap it in only when both succeed."""
     started = time.perf_counter()
     staging = project.root / "build" / "site.new"
     shutil.rmtree(staging, ignore_errors=True)
@@ -526,13 +560,14 @@ def build_site(project: Project, as_of: datetime.date, strict: bool = True) -> f
         raise SiteBuildError(
             f"mkdocs build failed; the previous site is untouched.\n{completed.stderr.strip()}"
         )
+    built = time.perf_counter()
     try:
         index_site(staging)  # Pagefind, before the swap: a published site always has its search
     except SiteBuildError:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap_in(staging, project.site_dir)
-    return time.perf_counter() - started
+    return SiteBuild(mkdocs=built - started, search=time.perf_counter() - built)
 
 
 def _build_environment(as_of: datetime.date) -> dict[str, str]:

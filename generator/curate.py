@@ -19,7 +19,7 @@ from generator.importers.candidate import Batch, Candidate, arxiv_id
 from generator.importers.intake import KnownPapers, plan_import, write_plan
 from generator.load import load_paper_files, load_vocabulary_file
 from generator.model import InboxItem, Problem, Severity, Tag
-from generator.reporting import current_project, reporting_errors
+from generator.reporting import current_project, echo, reporting_errors
 from generator.tagging import insert_tags, suggest_tags, untagged
 from generator.validate import validate_paper, validate_vocabulary
 
@@ -43,13 +43,13 @@ def inbox() -> None:
         if not isinstance(item, InboxItem):
             continue
         count += 1
-        click.echo(f"{document.path}  {item.title}")
+        echo(f"{document.path}  {item.title}")
         if item.missing:
-            click.echo(f"    lacks: {', '.join(item.missing)}")
-        for problem in problems:
-            click.echo(f"    {problem}")
+            echo(f"    lacks: {', '.join(item.missing)}")
+        for problem in sorted(problems):
+            click.echo(f"    {problem}")  # a problem: printed with -q too
         if not item.missing and not problems:
-            click.echo("    complete: remove 'status: inbox' to publish it")
+            echo("    complete: remove 'status: inbox' to publish it")
     click.echo(f"{count} paper(s) in the inbox")
 
 
@@ -191,11 +191,11 @@ def tags_suggest(write: bool, limit: int) -> None:
     for document in candidates:
         suggestion = suggest_tags(document, vocabulary, limit)
         if not suggestion.tags:
-            click.echo(f"{document.path}: no keyword matched; tag it by hand")
+            echo(f"{document.path}: no keyword matched; tag it by hand")
             continue
         suggested += 1
         reasons = "; ".join(f"{slug} ({', '.join(words)})" for slug, words in suggestion.tags)
-        click.echo(f"{document.path}: {reasons}")
+        echo(f"{document.path}: {reasons}")
         if write:
             path = project.root / document.path
             updated = insert_tags(path.read_bytes().decode("utf-8"), suggestion.slugs)  # keep CRLF
@@ -227,14 +227,14 @@ def stats() -> None:
 
 def _print_counts(heading: str, counts: Counter[str], by_year: bool) -> None:
     """Most frequent first (ties by name); years newest first."""
-    click.echo(f"\n{heading}")
+    echo(f"\n{heading}")
     order = (
         sorted(counts.items(), key=lambda item: item[0], reverse=True)
         if by_year
         else sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     )
     for label, number in order:
-        click.echo(f"  {number:>4}  {label}")
+        echo(f"  {number:>4}  {label}")
 
 
 def _vocabulary(project: pipeline.Project) -> dict[str, Tag]:

@@ -49,3 +49,24 @@ class ArxivUnreachable(PaperArchiveError):
 
 class PaperRejected(PaperArchiveError):
     """A paper given to `new` would not validate, or is already in the archive."""
+
+
+class UnexpectedError(PaperArchiveError):
+    """Something the tool does not foresee (a bug) failed while it processed one file.
+
+    Raised around the work on one file, so the one-line report can say which; the
+    original exception is its `__cause__`, for `--debug`.
+    """
+
+    def __init__(self, place: str, problem: str):
+        super().__init__(place, problem)  # both in `args`: it is pickled from worker processes
+        self.place = place
+        self.problem = problem
+
+    @classmethod
+    def wrapping(cls, place: object, error: Exception) -> UnexpectedError:
+        """Return the error to raise `from error` for a failure while processing `place`."""
+        return cls(str(place), f"{type(error).__name__}: {error}")
+
+    def __str__(self) -> str:
+        return f"{self.place}: unexpected {self.problem}"

@@ -28,7 +28,7 @@ from generator.importers.bibtex import parse_bibtex
 from generator.importers.candidate import Batch
 from generator.importers.hf import listing_batch, parse_hf_papers
 from generator.importers.intake import Duplicate, ImportPlan, KnownPapers, plan_import, write_plan
-from generator.reporting import current_project, reporting_errors
+from generator.reporting import current_project, echo, reporting_errors
 
 PROGRESS_THRESHOLD = 20
 """Batches smaller than this finish before a progress bar would be read."""
@@ -54,15 +54,13 @@ def run_import(
     plan = ImportPlan(plan.seen, plan.new, (*extra, *plan.duplicates), plan.skipped)
     written, clashes = ([], []) if dry_run else write_plan(plan, _progress)
     for paper in plan.new:
-        click.echo(
-            f"{'would add' if dry_run else 'added'} {paper.shown} ({paper.candidate.source})"
-        )
+        echo(f"{'would add' if dry_run else 'added'} {paper.shown} ({paper.candidate.source})")
         for remark in paper.remarks:
-            click.echo(f"  note: {remark}")
+            echo(f"  note: {remark}")
     for duplicate in plan.duplicates:
         what = f"{duplicate.source} {duplicate.title!r}" if duplicate.title else duplicate.source
         where = " (new in this import)" if duplicate.in_batch else ""
-        click.echo(f"duplicate {what}: {duplicate.reason} as {duplicate.matched}{where}")
+        echo(f"duplicate {what}: {duplicate.reason} as {duplicate.matched}{where}")
     for skip in (*plan.skipped, *clashes):
         click.echo(f"skipped {skip.source}: {skip.reason}")
     added_count = len(plan.new) if dry_run else len(written)

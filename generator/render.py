@@ -19,6 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.cache import digest
+from generator.errors import UnexpectedError
 from generator.export import (
     FEED_SIZE,
     PaperRow,
@@ -353,21 +354,24 @@ def plan_pages(
         )
 
     def paper_page(paper: Paper) -> str:
-        tags = [index.tag_of[slug] for slug in paper.tags]
-        return render(
-            url_for_paper(paper),
-            "paper.md.j2",
-            paper_fields(paper, tags, site.url),
-            paper.source.path,
-            paper=paper,
-            upvotes_label=site.upvotes_label,
-            buttons=paper_buttons(paper),
-            abstract_html=Markup(render_markdown(paper.abstract)) if paper.abstract else None,
-            notes_html=Markup(render_markdown(paper.notes)) if paper.notes else None,
-            bibtex=Markup(entries[paper.id]),
-            citation=plain_citation(paper),
-            related=[index.by_id[other] for other in index.related.get(paper.id, ())],
-        )
+        try:
+            tags = [index.tag_of[slug] for slug in paper.tags]
+            return render(
+                url_for_paper(paper),
+                "paper.md.j2",
+                paper_fields(paper, tags, site.url),
+                paper.source.path,
+                paper=paper,
+                upvotes_label=site.upvotes_label,
+                buttons=paper_buttons(paper),
+                abstract_html=Markup(render_markdown(paper.abstract)) if paper.abstract else None,
+                notes_html=Markup(render_markdown(paper.notes)) if paper.notes else None,
+                bibtex=Markup(entries[paper.id]),
+                citation=plain_citation(paper),
+                related=[index.by_id[other] for other in index.related.get(paper.id, ())],
+            )
+        except Exception as error:  # a bug: name the paper file (other pages: write.py)
+            raise UnexpectedError.wrapping(paper.source.path, error) from error
 
     for paper in index.papers:
         if only_papers is None or paper.id in only_papers:
