@@ -525,13 +525,20 @@ def _plan_exports(
     rows = paper_rows(index, site.url) if rows is None else rows
     newest_first = by_addition(index.papers)
     tag_feeds = newest_by_tag(newest_first, index.tags, FEED_SIZE)
-    plans: Plans = {
-        PurePosixPath("feed.xml"): PagePlan.ready(
-            atom_feed(f"{site.name}: new papers", "feed.xml", site.url, newest_first, updated)
+    plans: Plans = {  # made when written, like every page, so a failure names its file
+        PurePosixPath("feed.xml"): PagePlan(
+            None,
+            functools.partial(
+                atom_feed, f"{site.name}: new papers", "feed.xml", site.url, newest_first, updated
+            ),
         ),
-        PurePosixPath("papers.bib"): PagePlan.ready(bibliography(index.papers, index, entries)),
-        PurePosixPath("papers.json"): PagePlan.ready(archive_json(rows.values())),
-        PurePosixPath("papers.csv"): PagePlan.ready(archive_csv(rows.values())),
+        PurePosixPath("papers.bib"): PagePlan(
+            None, functools.partial(bibliography, index.papers, index, entries)
+        ),
+        PurePosixPath("papers.json"): PagePlan(
+            None, functools.partial(archive_json, rows.values())
+        ),
+        PurePosixPath("papers.csv"): PagePlan(None, functools.partial(archive_csv, rows.values())),
     }
     for tag in index.tags:
         papers = index.by_tag[tag.slug]
