@@ -133,6 +133,32 @@ def test_inbox_papers_never_block_check_or_a_strict_load(
     ]
 
 
+def test_an_imported_library_leaves_the_strict_check_passing(
+    make_archive: Callable[..., Project],
+) -> None:
+    project = make_archive({"good.yaml": VALID_PAPER})
+    exports = Path(__file__).parent / "fixtures" / "import" / "bibtex" / "exports.bib"
+    imported = invoke(project, "import", "bibtex", str(exports))
+    assert imported.exit_code == 0, imported.output
+    archive, warnings = load_archive(project, strict=True)
+    assert warnings == [] and len(archive.papers) == 1 and archive.inbox
+    assert invoke(project, "check", "--strict").exit_code == 0
+
+
+@pytest.mark.slow
+def test_real_bibtex_libraries_wait_in_the_inbox_without_blocking_the_build(
+    make_archive: Callable[..., Project], shared_dir: Path
+) -> None:
+    project = make_archive({"good.yaml": VALID_PAPER})
+    for library in sorted((shared_dir / "real-world" / "bibtex").glob("*.bib")):
+        imported = invoke(project, "import", "bibtex", str(library))
+        assert imported.exit_code == 0, imported.output
+    build_strict_and_check_links(project)
+    archive, _ = load_archive(project, strict=True)
+    assert len(archive.papers) == 1 and len(archive.inbox) > 1000
+    assert invoke(project, "inbox", "-q").output == f"{len(archive.inbox)} paper(s) in the inbox\n"
+
+
 @pytest.mark.parametrize(
     ("published", "message"),
     [
