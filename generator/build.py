@@ -35,10 +35,17 @@ from generator.cache import (
     read_cache,
     write_cache,
 )
-from generator.errors import ArchiveError, SiteBuildError
+from generator.errors import (
+    ArchiveError,
+    NotAnArchive,
+    SettingsError,
+    SiteBuildError,
+    UnexpectedError,
+)
 from generator.export import bibtex_entries, paper_rows
 from generator.index import RELATED_COUNT, ArchiveIndex, build_indexes, reindexed
 from generator.load import (
+    display_path,
     load_vocabulary_file,
     misnamed_paper_files,
     paper_file_names,
@@ -84,6 +91,21 @@ class GenerateResult:
     seconds: float
     related_pending: bool = False
     """Related papers were left as the last run found them (`related_later`): run again."""
+    steps: tuple[tuple[str, float], ...] = ()
+    """Seconds each step took, in order (`paper-archive -v` prints them)."""
+
+
+@dataclass(frozen=True)
+class SiteBuild:
+    """Seconds the two steps of `build_site` took."""
+
+    mkdocs: float
+    search: float
+    """Pagefind's index of the paper pages."""
+
+    @property
+    def seconds(self) -> float:
+        return self.mkdocs + self.search
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -96,8 +118,17 @@ _ConfigLoader.add_constructor("!ENV", construct_env_tag)
 
 
 def load_project(root: Path) -> Project:
-    """Read the paths and the site's name and description from `root/mkdocs.yml`."""
-    config = yaml.load((root / CONFIG_FILE).read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
+    """Read the paths and the site's settings from `root/mkdocs.yml` (README: Settings)."""
+    config = _read_config(root)
+    extra = config.get("extra") or {}
+    if not isinstance(extra, dict):
+        raise SettingsError(f"{CONFIG_FILE}: 'extra' must be a mapping of settings")
+    upvotes_label = extra.get("upvotes_label")
+    if upvotes_label is not None and not isinstance(upvotes_label, str):
+        raise SettingsError(
+            f"{CONFIG_FILE}: 'extra.upvotes_label' must be text (the badge's label),"
+            f" got {upvotes_label!r}; remove it to hide upvotes"
+        )
     return Project(
         root=root,
         papers_dir=root / "papers",
@@ -108,8 +139,33 @@ def load_project(root: Path) -> Project:
             name=config.get("site_name", "Paper archive"),
             description=config.get("site_description", ""),
             url=_with_trailing_slash(config.get("site_url") or ""),
+            upvotes_label=upvotes_label or None,
         ),
     )
+
+
+def _read_config(root: Path) -> dict:
+    """Return `root/mkdocs.yml` as a mapping, or say why the folder is not an archive."""
+    path = root / CONFIG_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NotAnArchive(
+            f"no {CONFIG_FILE} in {root}: not an archive;"
+            f" create one with `paper-archive init {root}`"
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise SettingsError(f"{path}: cannot be read ({error})") from None
+    try:
+        config = yaml.load(text, Loader=_ConfigLoader) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or error
+        raise SettingsError(f"{CONFIG_FILE}{line}: not valid YAML ({problem})") from None
+    if not isinstance(config, dict):
+        raise SettingsError(f"{CONFIG_FILE}: must be a mapping of settings such as 'site_name:'")
+    return config
 
 
 def _with_trailing_slash(url: str) -> str:
@@ -129,7 +185,8 @@ def load_archive(
     With a `cache`, files unchanged since it was written are not parsed again, and the
     cache is updated with the files that were. Up to `workers` processes read files (None:
     one per core). Raises `ArchiveError` with every error (and warning) of every file when
-    any error exists, or when any warning does and `strict`.
+    any error exists, or when any warning does and `strict`; files in the inbox are listed
+    in the archive, and their problems are left to `paper-archive inbox`.
     """
     today = today or datetime.date.today()
     cache = cache or GenerateCache("")
@@ -148,7 +205,8 @@ def load_archive(
     memos = _validated_files(project, vocabulary, today, cache, workers)
     papers: list[Paper | InboxItem] = []
     for memo in memos:
-        problems += memo.problems
+        if not isinstance(memo.result, InboxItem):  # the inbox is work in progress: `inbox`
+            problems += memo.problems  # lists its problems, and they never stop a build
         if memo.result is not None:
             papers.append(memo.result)
     problems += misnamed_paper_files(project.papers_dir, project.root)
@@ -215,16 +273,19 @@ def _read_paper(
     memo: FileMemo | None,
 ) -> FileMemo:
     """Read, parse and validate one paper file; keep `memo`'s result if its bytes are the same."""
-    content = read_paper_file(path, resolved_dir, project.root)
-    if isinstance(content, Problem):
-        return FileMemo.of(stat, "", None, [content])
-    content_digest = digest(content)
-    if memo is not None and memo.digest == content_digest:
-        return FileMemo.of(stat, content_digest, memo.result, list(memo.problems))
-    document = parse_paper_file(path, content, project.root)
-    if isinstance(document, Problem):
-        return FileMemo.of(stat, content_digest, None, [document])
-    return FileMemo.of(stat, content_digest, *validate_paper(document, vocabulary, today))
+    try:
+        content = read_paper_file(path, resolved_dir, project.root)
+        if isinstance(content, Problem):
+            return FileMemo.of(stat, "", None, [content])
+        content_digest = digest(content)
+        if memo is not None and memo.digest == content_digest:
+            return FileMemo.of(stat, content_digest, memo.result, list(memo.problems))
+        document = parse_paper_file(path, content, project.root)
+        if isinstance(document, Problem):
+            return FileMemo.of(stat, content_digest, None, [document])
+        return FileMemo.of(stat, content_digest, *validate_paper(document, vocabulary, today))
+    except Exception as error:  # a bug: name the file it met, for the one-line report
+        raise UnexpectedError.wrapping(display_path(path, project.root), error) from error
 
 
 def load_hand_written_pages(pages_dir: Path) -> dict[PurePosixPath, bytes]:
@@ -296,6 +357,7 @@ def _generate(
 ) -> GenerateResult:
     slugs.REMEMBERED.update(cache.slugs)
     archive, warnings = load_archive(project, today, strict, cache, workers)
+    loaded = time.perf_counter()
     related_key, cache.related_parts = _related_inputs(archive, cache.related_parts)
     known_related, related_pending = _remembered_related(
         cache, related_key, archive.papers, related_later
@@ -307,6 +369,7 @@ def _generate(
         entries = bibtex_entries(index, cache.entries)
         rows = paper_rows(index, project.site.url, cache.rows)
         index = dataclasses.replace(index, related=related())
+    indexed = time.perf_counter()
     hand_written = load_hand_written_pages(project.pages_dir)
     # Everything that decides which pages exist and what they show of other papers.
     shown = (
@@ -345,8 +408,15 @@ def _generate(
     cache.slugs = slugs.REMEMBERED
     cache.shown, cache.digests, cache.index = shown, dict(archive.digests), index
     page_count = len(plans) + len(kept)
-    seconds = time.perf_counter() - started
-    return GenerateResult(archive, warnings, report, page_count, seconds, related_pending)
+    finished = time.perf_counter()
+    steps = (
+        ("load and validate", loaded - started),
+        ("index, related papers, exports", indexed - loaded),
+        ("render and write", finished - indexed),
+    )
+    return GenerateResult(
+        archive, warnings, report, page_count, finished - started, related_pending, steps
+    )
 
 
 @contextlib.contextmanager
@@ -474,8 +544,8 @@ def build_date(archive: Archive) -> datetime.date:
     return max(dates, default=datetime.date(2000, 1, 1))
 
 
-def build_site(project: Project, as_of: datetime.date, strict: bool = True) -> float:
-    """Run `mkdocs build` into a fresh folder and swap it in only when it succeeds."""
+def build_site(project: Project, as_of: datetime.date, strict: bool = True) -> SiteBuild:
+    """Run `mkdocs build` into a fresh folder, index it, and swap it in only when both succeed."""
     started = time.perf_counter()
     staging = project.root / "build" / "site.new"
     shutil.rmtree(staging, ignore_errors=True)
@@ -490,13 +560,14 @@ def build_site(project: Project, as_of: datetime.date, strict: bool = True) -> f
         raise SiteBuildError(
             f"mkdocs build failed; the previous site is untouched.\n{completed.stderr.strip()}"
         )
+    built = time.perf_counter()
     try:
         index_site(staging)  # Pagefind, before the swap: a published site always has its search
     except SiteBuildError:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap_in(staging, project.site_dir)
-    return time.perf_counter() - started
+    return SiteBuild(mkdocs=built - started, search=time.perf_counter() - built)
 
 
 def _build_environment(as_of: datetime.date) -> dict[str, str]:

@@ -7,6 +7,7 @@ Library code raises typed exceptions (`PaperArchiveError`); each is turned here 
 from __future__ import annotations
 
 import datetime
+import logging
 import sys
 import time
 from pathlib import Path
@@ -18,7 +19,15 @@ from generator.curate import inbox, new, stats, tags
 from generator.importing import add, import_group, import_listing_file
 from generator.links import links
 from generator.load import display_path
-from generator.reporting import current_project, print_problems, reporting_errors
+from generator.reporting import (
+    VERBOSE,
+    add_output_options,
+    current_project,
+    echo_detail,
+    print_problems,
+    reporting_errors,
+    verbosity,
+)
 from generator.starting import init, remove_examples_command
 
 
@@ -35,7 +44,7 @@ from generator.starting import init, remove_examples_command
 @click.pass_context
 def main(context: click.Context, root: Path, debug: bool) -> None:
     """Build a searchable static site from one YAML file per paper."""
-    context.obj = {"root": root.resolve(), "debug": debug}
+    context.ensure_object(dict).update(root=root.resolve(), debug=debug)
 
 
 @main.command()
@@ -59,6 +68,7 @@ def generate(strict: bool) -> None:
     """Validate, then write the site's Markdown pages into the generated folder."""
     result = pipeline.generate(current_project(), strict=strict)
     print_problems(result.warnings)
+    _echo_steps(result.steps)
     report = result.report
     click.echo(
         f"Generated {result.page_count} pages for {len(result.archive.papers)} papers"
@@ -75,13 +85,21 @@ def build(strict: bool) -> None:
     project = current_project()
     result = pipeline.generate(project, strict=strict)
     print_problems(result.warnings)
-    seconds = pipeline.build_site(project, pipeline.build_date(result.archive), strict=strict)
+    _echo_steps(result.steps)
+    site = pipeline.build_site(project, pipeline.build_date(result.archive), strict=strict)
+    _echo_steps((("mkdocs build", site.mkdocs), ("search index", site.search)))
     click.echo(
         f"Built {len(result.archive.papers)} papers, {len(result.archive.tags)} tag pages,"
-        f" {result.page_count} pages in all, in {result.seconds + seconds:.2f} s"
-        f" (generate {result.seconds:.2f} s, mkdocs {seconds:.2f} s)"
+        f" {result.page_count} pages in all, in {result.seconds + site.seconds:.2f} s"
+        f" (generate {result.seconds:.2f} s, mkdocs {site.seconds:.2f} s)"
         f" into {display_path(project.site_dir, project.root)}/"
     )
+
+
+def _echo_steps(steps: tuple[tuple[str, float], ...]) -> None:
+    """With `-v`, each step's time."""
+    for name, seconds in steps:
+        echo_detail(f"  {name}: {seconds:.2f} s")
 
 
 @main.command("import-listing")
@@ -123,6 +141,8 @@ def serve(dev_addr: str, poll: bool) -> None:
     """Preview the site live: saving a paper file regenerates its pages and reloads the browser."""
     from generator.serve import serve_forever
 
+    if verbosity() >= VERBOSE:  # MkDocs' own progress messages (it logs them at INFO)
+        logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     serve_forever(current_project(), dev_addr, poll)
 
 
@@ -132,9 +152,10 @@ main.add_command(links)
 for _command in (add, import_group, inbox, new, tags, stats):
     main.add_command(_command)
 
-# Starting an archive of your own (issue 14): `init DIR`, `remove-examples`.
 main.add_command(init)
 main.add_command(remove_examples_command)
+
+add_output_options(main)  # last: every command registered above gets -q and -v
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

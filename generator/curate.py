@@ -20,7 +20,7 @@ from generator.importers.intake import plan_import, write_plan
 from generator.importers.known import KnownPapers
 from generator.load import load_paper_files, load_vocabulary_file
 from generator.model import InboxItem, Problem, Severity, Tag
-from generator.reporting import current_project, reporting_errors
+from generator.reporting import current_project, echo, reporting_errors
 from generator.tagging import insert_tags, suggest_tags, untagged
 from generator.validate import validate_paper, validate_vocabulary
 
@@ -30,29 +30,27 @@ DRY_RUN = click.option("--dry-run", is_flag=True, help="Show what would be creat
 @click.command()
 @reporting_errors
 def inbox() -> None:
-    """List papers marked `status: inbox` and what each still lacks before it can be published."""
+    """List papers marked `status: inbox`, what each still lacks and what is wrong in it.
+
+    These are the inbox's only report: a build or `check` never fails because of them.
+    """
     project = current_project()
     vocabulary = _vocabulary(project)
     documents, _ = load_paper_files(project.papers_dir, project.root)
     today = datetime.date.today()
     count = 0
     for document in documents:
-        data = document.data if isinstance(document.data, dict) else {}
-        if data.get("status") != "inbox":
+        item, problems = validate_paper(document, vocabulary, today)
+        if not isinstance(item, InboxItem):
             continue
         count += 1
-        item, problems = validate_paper(document, vocabulary, today)
-        click.echo(f"{document.path}  {data.get('title', '(no title)')}")
-        if isinstance(item, InboxItem):
-            lacks = [*item.missing, *(["abstract"] if not data.get("abstract") else [])]
-            click.echo(
-                f"    lacks: {', '.join(lacks)}"
-                if lacks
-                else "    complete: remove 'status: inbox' to publish it"
-            )
-        else:
-            errors = [p for p in problems if p.severity is Severity.ERROR]
-            click.echo(f"    {len(errors)} error(s); run `paper-archive check` to see them")
+        echo(f"{document.path}  {item.title}")
+        if item.missing:
+            echo(f"    lacks: {', '.join(item.missing)}")
+        for problem in sorted(problems):
+            click.echo(f"    {problem}")  # a problem: printed with -q too
+        if not item.missing and not problems:
+            echo("    complete: remove 'status: inbox' to publish it")
     click.echo(f"{count} paper(s) in the inbox")
 
 
@@ -90,7 +88,8 @@ def new(
 ) -> None:
     """Create one paper file from flags or prompts; its id comes from the title.
 
-    With authors, a date and tags it is published; otherwise it waits in the inbox.
+    With authors, a date, an abstract and tags it is published; otherwise it waits in the
+    inbox, and the message says what it lacks.
     """
     if not title:
         if no_input:
@@ -112,6 +111,9 @@ def new(
                 "Tags (comma-separated slugs; empty: inbox)", default="", show_default=False
             )
         )
+        abstract = abstract or click.prompt(
+            "Abstract (empty: inbox)", default="", show_default=False
+        )
     try:
         date = datetime.date.fromisoformat(date_text) if date_text else None
     except ValueError:
@@ -123,7 +125,7 @@ def new(
         source="new",
         authors=authors,
         date=date,
-        abstract=abstract,
+        abstract=abstract or None,
         arxiv=(arxiv_id(arxiv) or arxiv) if arxiv else None,  # a bad id is reported by validation
         doi=doi,
         venue=venue,
@@ -153,7 +155,9 @@ def new(
     if not dry_run:
         write_plan(plan)
     state = (
-        "in the inbox" if paper.fields.get("status") == "inbox" else "published on the next build"
+        f"in the inbox: {'; '.join(paper.waiting)}"
+        if paper.fields.get("status") == "inbox"
+        else "published on the next build"
     )
     click.echo(f"{'Would create' if dry_run else 'Created'} {paper.shown} ({state})")
     for possible in plan.possible:
@@ -191,11 +195,11 @@ def tags_suggest(write: bool, limit: int) -> None:
     for document in candidates:
         suggestion = suggest_tags(document, vocabulary, limit)
         if not suggestion.tags:
-            click.echo(f"{document.path}: no keyword matched; tag it by hand")
+            echo(f"{document.path}: no keyword matched; tag it by hand")
             continue
         suggested += 1
         reasons = "; ".join(f"{slug} ({', '.join(words)})" for slug, words in suggestion.tags)
-        click.echo(f"{document.path}: {reasons}")
+        echo(f"{document.path}: {reasons}")
         if write:
             path = project.root / document.path
             updated = insert_tags(path.read_bytes().decode("utf-8"), suggestion.slugs)  # keep CRLF
@@ -227,14 +231,14 @@ def stats() -> None:
 
 def _print_counts(heading: str, counts: Counter[str], by_year: bool) -> None:
     """Most frequent first (ties by name); years newest first."""
-    click.echo(f"\n{heading}")
+    echo(f"\n{heading}")
     order = (
         sorted(counts.items(), key=lambda item: item[0], reverse=True)
         if by_year
         else sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     )
     for label, number in order:
-        click.echo(f"  {number:>4}  {label}")
+        echo(f"  {number:>4}  {label}")
 
 
 def _vocabulary(project: pipeline.Project) -> dict[str, Tag]:

@@ -9,6 +9,14 @@ class PaperArchiveError(Exception):
     """Base of every error the tool reports to a curator without a traceback."""
 
 
+class NotAnArchive(PaperArchiveError):
+    """The folder given as the archive has no `mkdocs.yml`."""
+
+
+class SettingsError(PaperArchiveError):
+    """`mkdocs.yml` cannot be read, or a setting this tool reads has the wrong type."""
+
+
 class ArchiveError(PaperArchiveError):
     """The archive cannot be built; `problems` says every reason, each with file and line."""
 
@@ -49,3 +57,24 @@ class FolderNotEmpty(PaperArchiveError):
 
 class NoExampleList(PaperArchiveError):
     """`remove-examples` found no `papers/_examples.sha256`: nothing is known to be an example."""
+
+
+class UnexpectedError(PaperArchiveError):
+    """Something the tool does not foresee (a bug) failed while it processed one file.
+
+    Raised around the work on one file, so the one-line report can say which; the
+    original exception is its `__cause__`, for `--debug`.
+    """
+
+    def __init__(self, place: str, problem: str):
+        super().__init__(place, problem)  # both in `args`: it is pickled from worker processes
+        self.place = place
+        self.problem = problem
+
+    @classmethod
+    def wrapping(cls, place: object, error: Exception) -> UnexpectedError:
+        """Return the error to raise `from error` for a failure while processing `place`."""
+        return cls(str(place), f"{type(error).__name__}: {error}")
+
+    def __str__(self) -> str:
+        return f"{self.place}: unexpected {self.problem}"

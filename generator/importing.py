@@ -32,7 +32,7 @@ from generator.importers.candidate import Batch
 from generator.importers.hf import listing_batch, parse_hf_papers
 from generator.importers.intake import ImportPlan, Update, plan_import, write_plan
 from generator.importers.known import Duplicate, KnownPapers
-from generator.reporting import current_project, reporting_errors
+from generator.reporting import current_project, echo, reporting_errors
 
 PROGRESS_THRESHOLD = 20
 """Batches smaller than this finish before a progress bar would be read."""
@@ -64,25 +64,23 @@ def run_import(
     plan = dataclasses.replace(plan, duplicates=(*extra, *plan.duplicates))
     written, clashes = ([], []) if dry_run else write_plan(plan, _progress)
     for paper in plan.new:
-        click.echo(
-            f"{'would add' if dry_run else 'added'} {paper.shown} ({paper.candidate.source})"
-        )
+        echo(f"{'would add' if dry_run else 'added'} {paper.shown} ({paper.candidate.source})")
         for remark in paper.remarks:
-            click.echo(f"  note: {remark}")
+            echo(f"  note: {remark}")
     for possible in plan.possible:
         others = ", ".join(f"{path} ({reason})" for path, reason in possible.matched)
-        click.echo(
+        echo(
             f"possible duplicate {possible.added} ({possible.source}): same title as {others};"
             " both kept, delete one if they are the same work"
         )
     for duplicate in plan.duplicates:
         what = f"{duplicate.source} {duplicate.title!r}" if duplicate.title else duplicate.source
         where = f" (new in this import, from {duplicate.kept})" if duplicate.in_batch else ""
-        click.echo(f"duplicate {what}: {duplicate.reason} as {duplicate.matched}{where}")
+        echo(f"duplicate {what}: {duplicate.reason} as {duplicate.matched}{where}")
         if duplicate.not_kept:
-            click.echo(f"  not kept: {', '.join(duplicate.not_kept)}")
+            echo(f"  not kept: {', '.join(duplicate.not_kept)}")
     for update in plan.updates:
-        click.echo(f"update {update.shown}: the import has {update.summary}")
+        echo(f"update {update.shown}: the import has {update.summary}")
     for skip in (*plan.skipped, *clashes):
         click.echo(f"skipped {skip.source}: {skip.reason}")
     added_count = len(plan.new) if dry_run else len(written)

@@ -20,7 +20,7 @@ from xml.etree import ElementTree
 
 import click
 
-from generator.build import load_project
+from generator.reporting import current_project, reporting_errors
 
 # Stand-in address when no site_url is known: root-relative links then resolve to the site root.
 DEFAULT_ORIGIN = "http://site.invalid/"
@@ -204,10 +204,10 @@ def _file_for(relative: str, files: dict[str, Path]) -> str | None:
 
 @click.command("links")
 @click.option("--external", is_flag=True, help="Also list external URLs (they are never fetched).")
-@click.pass_context
-def links(context: click.Context, external: bool) -> None:
+@reporting_errors
+def links(external: bool) -> None:
     """Check the built site's internal links and #anchors; exit 1 listing broken ones."""
-    project = load_project(context.obj["root"])
+    project = current_project()
     if not (project.site_dir / "index.html").is_file():
         raise click.ClickException(
             f"no built site in {project.site_dir}: run `paper-archive build` first"

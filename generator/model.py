@@ -154,7 +154,8 @@ class InboxItem:
     id: str
     title: str
     missing: tuple[str, ...]
-    """Required fields it still lacks (`authors`, `tags`, ...)."""
+    """Fields it lacks before it can be published without a warning (`authors`, `tags`,
+    `abstract`, ...)."""
     path: PurePosixPath
 
 
@@ -167,6 +168,7 @@ class Archive:
     tags: tuple[Tag, ...]
     """The whole vocabulary, sorted by slug."""
     inbox: tuple[InboxItem, ...] = ()
-    """Files marked `status: inbox`: checked, listed by `paper-archive inbox`, not published."""
+    """Files marked `status: inbox`: listed with their problems by `paper-archive inbox`, not
+    published, and never a reason for a build to fail."""
     digests: Mapping[str, str] = field(default_factory=dict)
     """Paper id to a digest of its file: what the generator's cache keys pages by."""

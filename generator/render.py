@@ -19,6 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.cache import digest
+from generator.errors import UnexpectedError
 from generator.export import (
     FEED_SIZE,
     PaperRow,
@@ -51,6 +52,8 @@ class SiteInfo:
     description: str
     url: str = "http://127.0.0.1:8000/"
     """Public address ending in `/` (`site_url`): absolute links in feeds and JSON-LD."""
+    upvotes_label: str | None = None
+    """What a paper's `upvotes` count (`extra.upvotes_label`); None: upvotes are not shown."""
 
 
 def url_for_paper(paper: Paper) -> str:
@@ -352,20 +355,24 @@ def plan_pages(
         )
 
     def paper_page(paper: Paper) -> str:
-        tags = [index.tag_of[slug] for slug in paper.tags]
-        return render(
-            url_for_paper(paper),
-            "paper.md.j2",
-            paper_fields(paper, tags, site.url),
-            paper.source.path,
-            paper=paper,
-            buttons=paper_buttons(paper),
-            abstract_html=Markup(render_markdown(paper.abstract)) if paper.abstract else None,
-            notes_html=Markup(render_markdown(paper.notes)) if paper.notes else None,
-            bibtex=Markup(entries[paper.id]),
-            citation=plain_citation(paper),
-            related=[index.by_id[other] for other in index.related.get(paper.id, ())],
-        )
+        try:
+            tags = [index.tag_of[slug] for slug in paper.tags]
+            return render(
+                url_for_paper(paper),
+                "paper.md.j2",
+                paper_fields(paper, tags, site.url),
+                paper.source.path,
+                paper=paper,
+                upvotes_label=site.upvotes_label,
+                buttons=paper_buttons(paper),
+                abstract_html=Markup(render_markdown(paper.abstract)) if paper.abstract else None,
+                notes_html=Markup(render_markdown(paper.notes)) if paper.notes else None,
+                bibtex=Markup(entries[paper.id]),
+                citation=plain_citation(paper),
+                related=[index.by_id[other] for other in index.related.get(paper.id, ())],
+            )
+        except Exception as error:  # a bug: name the paper file (other pages: write.py)
+            raise UnexpectedError.wrapping(paper.source.path, error) from error
 
     for paper in index.papers:
         if only_papers is None or paper.id in only_papers:
@@ -519,13 +526,20 @@ def _plan_exports(
     rows = paper_rows(index, site.url) if rows is None else rows
     newest_first = by_addition(index.papers)
     tag_feeds = newest_by_tag(newest_first, index.tags, FEED_SIZE)
-    plans: Plans = {
-        PurePosixPath("feed.xml"): PagePlan.ready(
-            atom_feed(f"{site.name}: new papers", "feed.xml", site.url, newest_first, updated)
+    plans: Plans = {  # made when written, like every page, so a failure names its file
+        PurePosixPath("feed.xml"): PagePlan(
+            None,
+            functools.partial(
+                atom_feed, f"{site.name}: new papers", "feed.xml", site.url, newest_first, updated
+            ),
         ),
-        PurePosixPath("papers.bib"): PagePlan.ready(bibliography(index.papers, index, entries)),
-        PurePosixPath("papers.json"): PagePlan.ready(archive_json(rows.values())),
-        PurePosixPath("papers.csv"): PagePlan.ready(archive_csv(rows.values())),
+        PurePosixPath("papers.bib"): PagePlan(
+            None, functools.partial(bibliography, index.papers, index, entries)
+        ),
+        PurePosixPath("papers.json"): PagePlan(
+            None, functools.partial(archive_json, rows.values())
+        ),
+        PurePosixPath("papers.csv"): PagePlan(None, functools.partial(archive_csv, rows.values())),
     }
     for tag in index.tags:
         papers = index.by_tag[tag.slug]

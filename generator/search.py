@@ -27,9 +27,10 @@ INDEX_DIR = "pagefind"
 """The search bundle's folder in the site; `theme_overrides/javascripts/search.js` loads it."""
 PAPER_PAGES = "papers/*/index.html"
 SETTINGS_FILE = "search.json"
-"""What search.js needs before the first search: the extra indexes it merges in (`shards`,
-relative to `pagefind/`) and the filter values with their counts (`filters`), which would
-otherwise cost every reader all of Pagefind's filter files (55 KB at 10,000 papers)."""
+"""What search.js needs before the first search: how many pages are indexed (`pages`), the
+extra indexes it merges in (`shards`, relative to `pagefind/`) and the filter values with
+their counts (`filters`), which would otherwise cost every reader all of Pagefind's filter
+files (55 KB at 10,000 papers)."""
 SHARD_PAGES = 5000
 """Pages per index at most. Pagefind's indexer holds about 150 KB per paper page (1.5 GB
 for 10,000 papers in one index); shards keep a build's memory flat as the archive grows,
@@ -77,7 +78,9 @@ def index_site(site_dir: Path, shard_pages: int = SHARD_PAGES) -> SearchReport:
     Pagefind's CLI reads. Its Python API is not used: it polls for each answer, 0.1 s a page.
     """
     pages = sorted(site_dir.glob(PAPER_PAGES))
-    count = max(1, math.ceil(len(pages) / shard_pages))
+    # Pagefind refuses to write an index of nothing: an archive without papers gets only
+    # the settings, whose `pages: 0` tells search.js there is nothing to search yet.
+    count = math.ceil(len(pages) / shard_pages)
     bundle = site_dir / INDEX_DIR
     derived = 0
     filters: dict[str, Counter[str]] = {}
@@ -86,9 +89,11 @@ def index_site(site_dir: Path, shard_pages: int = SHARD_PAGES) -> SearchReport:
             derived += _write_search_views(site_dir, pages[number::count], Path(scratch), filters)
             _run_pagefind(Path(scratch), bundle / f"shard-{number}" if number else bundle)
     settings = {
+        "pages": len(pages),
         "shards": [f"shard-{number}/" for number in range(1, count)],
         "filters": {name: dict(sorted(values.items())) for name, values in filters.items()},
     }
+    bundle.mkdir(parents=True, exist_ok=True)
     (bundle / SETTINGS_FILE).write_text(json.dumps(settings, ensure_ascii=False), encoding="utf-8")
     return SearchReport(pages=len(pages), derived=derived, shards=count)
 

@@ -190,8 +190,9 @@ def validate_paper(
 ) -> tuple[Paper | InboxItem | None, list[Problem]]:
     """Validate one paper file; return the paper (None if any error) and all its problems.
 
-    A file marked `status: inbox` becomes an `InboxItem`: what it holds must be valid,
-    but the required fields it still lacks are listed rather than reported as errors.
+    A file marked `status: inbox` becomes an `InboxItem`, even when it has errors: the
+    fields it still lacks (the abstract too) are listed rather than reported, and its
+    problems are for `paper-archive inbox` to show; `load_archive` never counts them.
     """
     checker = _PaperChecker(document, vocabulary, today)
     return checker.paper(), checker.problems
@@ -280,7 +281,9 @@ class _PaperChecker:
         authors = self.authors(data.get("authors"))
         date = self.date(data, "date", required=True)
         abstract = self.optional_text(data, "abstract", multiline=True) or None
-        if not abstract:
+        if not abstract and self.inbox:
+            self.missing.append("abstract")
+        elif not abstract:
             self.warn(
                 "abstract" if "abstract" in data else "", "no abstract yet; the page will say so"
             )
@@ -299,10 +302,10 @@ class _PaperChecker:
             "added": self.date(data, "added", required=False),
             "notes": self.optional_text(data, "notes", multiline=True) or None,
         }
+        if self.inbox:  # even with errors: an inbox file is listed, never published
+            return InboxItem(stem, title or stem, tuple(self.missing), self.document.path)
         if self.failed:
             return None
-        if self.inbox:
-            return InboxItem(stem, title or stem, tuple(self.missing), self.document.path)
         assert title is not None and date is not None
         return Paper(
             id=stem,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
-from generator.errors import OutputError
+from generator.errors import OutputError, PaperArchiveError, UnexpectedError
 from generator.parallel import map_forked, split, worker_count
 
 PageContent = str | bytes
@@ -98,7 +98,13 @@ def _write_share(
     written = []
     for name, path in share:
         content = pages[path]
-        content = content() if callable(content) else content
+        if callable(content):
+            try:
+                content = content()
+            except PaperArchiveError:
+                raise  # a paper's page names the paper file already
+            except Exception as error:  # a bug: name the page, whose stamp names its source
+                raise UnexpectedError.wrapping(f"{name} (a generated page)", error) from error
         data = content.encode() if isinstance(content, str) else content
         target = f"{root}/{name}"
         held = _held(target, data)

@@ -364,9 +364,10 @@ def test_inbox_lists_what_each_paper_lacks(make_archive: Callable[..., Project])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "papers/bare.yaml  Bare",
-        "    lacks: authors, date, tags, abstract",
+        "    lacks: authors, date, abstract, tags",
         "papers/broken.yaml  Broken",
-        "    1 error(s); run `paper-archive check` to see them",
+        "    lacks: authors, abstract, tags",
+        "    papers/broken.yaml:3: 'date' must be a date written YYYY-MM-DD, got 'soon' (text)",
         "papers/half-done.yaml  Half Done",
         "    lacks: date, tags",
         "3 paper(s) in the inbox",
@@ -386,6 +387,8 @@ def test_new_from_flags_is_published_when_complete(make_archive: Callable[..., P
         "2024-05-01",
         "--tag",
         "data-selection",
+        "--abstract",
+        "We select data.",
         "--arxiv",
         "2405.00001v2",
         "--no-input",
@@ -409,13 +412,15 @@ def test_new_from_prompts_goes_to_the_inbox_when_untagged(
 ) -> None:
     project = make_archive({})
     result = invoke(
-        project, "new", input="Prompted Paper\nAda Lovelace, Alan Turing\n2024-05-01\n\n"
+        project, "new", input="Prompted Paper\nAda Lovelace, Alan Turing\n2024-05-01\n\nIdeas.\n"
     )
     assert result.exit_code == 0, result.output
-    assert result.output.endswith("Created papers/prompted-paper.yaml (in the inbox)\n")
+    assert result.output.endswith("Created papers/prompted-paper.yaml (in the inbox: lacks tags)\n")
     text = (project.papers_dir / "prompted-paper.yaml").read_text()
     assert (
-        "authors:\n- Ada Lovelace\n- Alan Turing\ndate: 2024-05-01\ntags: []\n" in text
+        "authors:\n- Ada Lovelace\n- Alan Turing\ndate: 2024-05-01\n"
+        "abstract: >-\n  Ideas.\ntags: []\n"
+        in text
         and "status: inbox" in text
     )
 

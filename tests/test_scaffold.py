@@ -288,6 +288,9 @@ def test_template_path_remove_examples_add_one_paper_build_strict_and_links(
     assert removed.returncode == 0, removed.stderr
     assert f"Deleted {examples} example paper(s)" in removed.stdout
     assert _files(root / "papers") == {"_tags.yaml"}
+    empty = run_cli("build", root=root)
+    assert empty.returncode == 0, empty.stdout + empty.stderr
+    assert empty.stdout.startswith("Built 0 papers,") and empty.stderr == ""
     added = run_cli(*NEW_PAPER, root=root)
     assert added.returncode == 0, added.stderr
     assert "(published on the next build)" in added.stdout
@@ -345,6 +348,11 @@ def test_installed_path_init_then_make_build_and_make_test(
         tmp_path, installed_tool, "python", "-c", "import generator; print(generator.__file__)"
     )
     assert not Path(located.stdout.strip()).is_relative_to(REPO_ROOT)
+    empty = _run_in(target, installed_tool, "make", "build")
+    assert empty.returncode == 0, empty.stdout + empty.stderr
+    assert "Built 0 papers," in empty.stdout
+    empty_links = _run_in(target, installed_tool, "make", "test")
+    assert empty_links.returncode == 0, empty_links.stdout + empty_links.stderr
     added = _run_in(target, installed_tool, "paper-archive", *NEW_PAPER)
     assert added.returncode == 0, added.stderr
     built = _run_in(target, installed_tool, "make", "build")

@@ -90,6 +90,7 @@ def test_index_site_indexes_paper_pages_with_authors_year_and_tags(tmp_path: Pat
     assert "ICLR 2024 Babbage Lab" in page["content"]
     settings = json.loads((site / INDEX_DIR / SETTINGS_FILE).read_text(encoding="utf-8"))
     assert settings == {
+        "pages": 1,
         "shards": [],
         "filters": {"tag": {"Data selection": 1, "LLM inference": 1}, "year": {"2024": 1}},
     }

@@ -15,7 +15,11 @@ TESTS_DIR = Path(__file__).resolve().parent
 FIXTURE_ROOT = TESTS_DIR / "fixtures" / "archive"
 GOLDEN_DIR = TESTS_DIR / "golden"
 FIXTURE_TODAY = datetime.date(2026, 1, 1)
-FIXTURE_SITE = SiteInfo(name="Fixture Archive", description="Four papers for golden tests.")
+FIXTURE_SITE = SiteInfo(
+    name="Fixture Archive",
+    description="Four papers for golden tests.",
+    upvotes_label="Upvotes on Hugging Face",
+)
 
 
 def render_fixture_archive() -> dict[PurePosixPath, bytes]:

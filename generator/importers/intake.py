@@ -27,7 +27,7 @@ from generator.load import (
     display_path,
     parse_yaml_document,
 )
-from generator.model import Problem, Severity, Tag
+from generator.model import InboxItem, Paper, Problem, Severity, Tag
 from generator.paperfile import format_paper_file, write_new_paper_file
 from generator.validate import validate_paper
 
@@ -45,6 +45,8 @@ class NewPaper:
     fields: dict[str, object] = field(compare=False)
     candidate: Candidate = field(compare=False)
     remarks: tuple[str, ...] = ()
+    waiting: tuple[str, ...] = ()
+    """Why it goes to the inbox (`lacks tags, abstract`, a warning); empty when published."""
 
 
 @dataclass(frozen=True)
@@ -210,17 +212,18 @@ class _Checker:
         if not valid:
             return str(checked[0][1])
         if len(valid) == 1:
-            ((copy, (fields, dropped)),) = valid
+            ((copy, (fields, dropped, waiting)),) = valid
             return NewPaper(
-                path, shown, fields, copy.candidate, copy.candidate.remarks + dropped
+                path, shown, fields, copy.candidate, copy.candidate.remarks + dropped, waiting
             ), []
         merged = merge_copies(
-            [fields for _, (fields, _) in valid], lambda key, value: self.usable(key, value, shown)
+            [fields for _, (fields, _, _) in valid],
+            lambda key, value: self.usable(key, value, shown),
         )
         final = _validated_fields(merged.fields, shown, self.vocabulary, self.today, self.repair)
         if isinstance(final, str):  # not expected: each copy passed alone
             return final
-        kept, (_, kept_dropped) = valid[merged.kept]
+        kept, (_, kept_dropped, _) = valid[merged.kept]
         sources = [copy.candidate.source for copy, _ in valid]
         filled = [f"'{key}' from {sources[index]}" for key, index in merged.filled]
         remarks = (
@@ -248,10 +251,10 @@ class _Checker:
                     not_kept=(*dropped, *merged.not_kept.get(number, ())),
                 ),
             )
-            for number, (copy, (_, dropped)) in enumerate(valid)
+            for number, (copy, (_, dropped, _)) in enumerate(valid)
             if number != merged.kept
         ]
-        return NewPaper(path, shown, final[0], kept.candidate, remarks), replaced
+        return NewPaper(path, shown, final[0], kept.candidate, remarks, final[2]), replaced
 
     def update(self, path: Path, shown: PurePosixPath, copies: list[_Copy]) -> Update | None:
         """What `copies` would add to the archive file `shown`, if anything."""
@@ -272,7 +275,7 @@ class _Checker:
 
     def fields(
         self, candidate: Candidate, shown: PurePosixPath
-    ) -> tuple[dict[str, object], tuple[str, ...]] | str:
+    ) -> tuple[dict[str, object], tuple[str, ...], tuple[str, ...]] | str:
         """The candidate's file fields as validated (and repaired), or why it cannot be."""
         fields = paper_fields(candidate, self.added)
         return _validated_fields(fields, shown, self.vocabulary, self.today, self.repair)
@@ -308,18 +311,28 @@ def _validated_fields(
     vocabulary: Mapping[str, Tag],
     today: datetime.date,
     repair: bool,
-) -> tuple[dict[str, object], tuple[str, ...]] | str:
-    """Validate the file exactly as it would be written; return fields and remarks, or why not."""
+) -> tuple[dict[str, object], tuple[str, ...], tuple[str, ...]] | str:
+    """Validate the file exactly as it would be written; return fields, remarks and why it
+    waits in the inbox (`NewPaper.waiting`), or why it cannot be written.
+
+    A paper that would be published with a warning (no abstract) goes to the inbox
+    instead: the strict build would refuse it, and what is called published must build.
+    """
     fields = dict(fields)
     dropped: list[str] = []
-    while True:  # ends: each round returns or removes one key
+    while True:  # ends: each round returns, removes one key, or moves a paper to the inbox
         document = parse_yaml_document(shown, format_paper_file(fields).encode("utf-8"))
         if isinstance(document, Problem):
             return document.message
-        _, problems = validate_paper(document, vocabulary, today)
+        item, problems = validate_paper(document, vocabulary, today)
         errors = [problem for problem in problems if problem.severity is Severity.ERROR]
+        if not errors and isinstance(item, Paper) and problems:
+            fields["status"] = "inbox"
+            continue
         if not errors:
-            return fields, tuple(dropped)
+            missing = item.missing if isinstance(item, InboxItem) else ()
+            lacks = (f"lacks {', '.join(missing)}",) if missing else ()
+            return fields, tuple(dropped), (*lacks, *(problem.message for problem in problems))
         key = _top_level_key_at(document, errors[0].line)
         if not repair or key is None or key in _NEVER_DROPPED:
             return "; ".join(problem.message for problem in errors)

@@ -78,8 +78,13 @@
         if (!input.value.trim()) status.textContent = "Type to start searching";
         return module;
       });
-      pagefind.catch(() => {
-        status.textContent = "Search is not available: the search index was not built (run make build).";
+      pagefind.catch(async () => {
+        // An archive without papers has settings but no index (Pagefind writes none).
+        const { pages } = await settings;
+        status.textContent =
+          pages === 0
+            ? "No papers to search yet."
+            : "Search is not available: the search index was not built (run make build).";
         busy(false);
       });
     }
