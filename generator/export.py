@@ -2,7 +2,7 @@
 
 Invariant: pure functions of the index; every list has an explicit order and every
 timestamp comes from the papers, so the same archive always gives the same bytes.
-The JSON field order is `JSON_FIELDS`, documented in the README.
+The JSON field order is `JSON_FIELDS`, documented in docs/GUIDE.md.
 """
 
 from __future__ import annotations
