@@ -30,6 +30,7 @@ _UNSAFE_IN_MATH = re.compile(r"(?<!\\)[%#&]")
 # BibTeX splits a name list at the word "and" (any case): a name holding it is braced whole.
 _AND_WORD = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
 _SPECIALS = {
+    "\\$": r"\$",  # a paper file's literal dollar, already in LaTeX's spelling: one unit
     "\\": r"\textbackslash{}",
     "{": r"\{",
     "}": r"\}",
@@ -41,7 +42,7 @@ _SPECIALS = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
-_SPECIAL_CHARACTERS = re.compile("|".join(re.escape(c) for c in _SPECIALS))
+_SPECIAL_CHARACTERS = re.compile("|".join(re.escape(c) for c in _SPECIALS))  # `\$` first
 # A word with a capital after its first letter (LLM, ScaleBiO, GPT-4, MoE) keeps its case.
 _PROTECTED_WORD = re.compile(
     r"(?<![\w{])([A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*[A-Z0-9][A-Za-z0-9-]*|[A-Z]\d[\w-]*)"

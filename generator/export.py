@@ -162,7 +162,7 @@ def atom_feed(
         url = f"{site_url}papers/{paper.id}/"
         entry = ET.SubElement(feed, "entry")
         _text(entry, "id", url)
-        _text(entry, "title", paper.title)
+        _text(entry, "title", paper.title_text)
         ET.SubElement(entry, "link", rel="alternate", type="text/html", href=url)
         _text(entry, "published", _timestamp(paper.added or paper.date))
         _text(entry, "updated", _timestamp(paper.added or paper.date))

@@ -107,6 +107,7 @@ class Paper:
     id: str
     """File stem of `papers/<id>.yaml`; also the page URL, so a title fix never breaks links."""
     title: str
+    """As printed: `$...$` formulas as LaTeX source, `\\$` a literal dollar (BibTeX's way)."""
     authors: tuple[str, ...]
     """Full names in byline order; a name may appear twice (two people can share one)."""
     date: datetime.date
@@ -145,6 +146,12 @@ class Paper:
     def link(self, kind: str) -> str | None:
         """Return the URL of the link of `kind`, if the paper has one."""
         return next((link.url for link in self.links if link.kind == kind), None)
+
+    @property
+    def title_text(self) -> str:
+        """The title as pages, feeds and metadata show it: `\\$` is a dollar sign there, while
+        formulas stay as written (the site renders no math in titles)."""
+        return self.title.replace("\\$", "$")
 
 
 @dataclass(frozen=True)

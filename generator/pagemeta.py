@@ -77,9 +77,9 @@ def page_fields(title: str, description: str, **extra: object) -> dict[str, obje
 
 def paper_fields(paper: Paper, tags: list[Tag], site_url: str) -> dict[str, object]:
     """Return a paper page's front matter: Highwire tags for Google Scholar, JSON-LD, Open Graph."""
-    summary = summarise(plain_text(paper.abstract) if paper.abstract else paper.title)
+    summary = summarise(plain_text(paper.abstract) if paper.abstract else paper.title_text)
     citation: dict[str, object] = {
-        "title": escape(paper.title),
+        "title": escape(paper.title_text),
         "authors": [escape(name) for name in paper.authors],
         "publication_date": paper.date.strftime("%Y/%m/%d"),
     }
@@ -96,7 +96,7 @@ def paper_fields(paper: Paper, tags: list[Tag], site_url: str) -> dict[str, obje
     if paper.abstract:
         citation["abstract"] = escape(plain_text(paper.abstract))
     return page_fields(
-        paper.title,
+        paper.title_text,
         summary,
         og_type="article",
         citation=citation,
@@ -111,8 +111,8 @@ def scholarly_article(paper: Paper, tags: list[Tag], site_url: str) -> str:
     article: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
-        "name": paper.title,
-        "headline": paper.title[:110],
+        "name": paper.title_text,
+        "headline": paper.title_text[:110],
         "author": [{"@type": "Person", "name": name} for name in paper.authors],
         "datePublished": paper.date.isoformat(),
         "url": f"{site_url}papers/{paper.id}/",

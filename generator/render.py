@@ -580,7 +580,7 @@ def paper_buttons(paper: Paper) -> list[tuple[str, str]]:
 def plain_citation(paper: Paper) -> str:
     """Return a one-line citation: `Pal, Yao, Wang et al. (2024). Title. ICLR 2024. arXiv:…`."""
     byline = short_authors(paper.authors, paper.et_al)
-    parts = [f"{byline} ({paper.year}). {paper.title.rstrip('.')}."]
+    parts = [f"{byline} ({paper.year}). {paper.title_text.rstrip('.')}."]
     if paper.venue:
         parts.append(f"{paper.venue}.")
     if paper.arxiv:

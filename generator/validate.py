@@ -41,7 +41,11 @@ class FieldSpec:
 
 
 PAPER_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("title", True, "Title as printed on the paper."),
+    FieldSpec(
+        "title",
+        True,
+        r"Title as printed on the paper; `$...$` math shows as source, `\$` is a dollar.",
+    ),
     FieldSpec(
         "authors",
         True,

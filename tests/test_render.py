@@ -109,3 +109,25 @@ def test_hostile_text_in_every_plain_field_is_escaped_in_the_page_markdown() -> 
 def test_golden_tree_holds_pages_feeds_and_exports() -> None:
     suffixes = {p.suffix for p in Path(GOLDEN_DIR).rglob("*") if p.is_file()}
     assert suffixes == {".md", ".xml", ".bib", ".json", ".csv"}
+
+
+def test_an_escaped_dollar_in_a_title_is_a_dollar_wherever_the_title_is_shown() -> None:
+    paper = Paper(
+        id="prize",
+        title=r"Winning \$40,000 with $O(\sqrt{n})$ samples",
+        authors=("Ada Lovelace",),
+        date=datetime.date(2024, 1, 1),
+        tags=("t",),
+    )
+    pages = render_pages(
+        build_indexes(Archive(papers=(paper,), tags=(Tag("t", "T", "Tag t."),))),
+        SiteInfo("Site", "About."),
+    )
+    shown = r"Winning $40,000 with $O(\sqrt{n})$ samples"
+    page = pages[PurePosixPath("papers/prize.md")]
+    assert f'<h1 class="pa-paper-title">{shown}</h1>' in page
+    assert get_data(page)[1]["title"] == shown
+    assert r"\$40" not in page.split("```bibtex")[0]
+    assert r"title = {Winning \$40,000 with $O(\sqrt{n})$ samples}" in page
+    tag_page = pages[PurePosixPath("tags/t.md")]
+    assert f">{shown}</a>" in tag_page

@@ -20,9 +20,10 @@ from generator.importers.latex import protect_formulas, restore_formulas
 PERSON_FIELDS = ("author", "editor")
 TITLE_FIELDS = frozenset({"title", "subtitle"})
 VENUE_FIELDS = ("booktitle", "journaltitle", "journal", "eventtitle", "school", "institution")
-_MARKDOWN_FIELDS = frozenset({"abstract"})
-"""Fields the site renders as Markdown with math: a literal dollar is written `\\$` there."""
-_PROSE_FIELDS = TITLE_FIELDS | _MARKDOWN_FIELDS | frozenset(VENUE_FIELDS)
+_MATH_FIELDS = TITLE_FIELDS | {"abstract"}
+"""Fields where `$...$` is a formula (the abstract's Markdown, the title's BibTeX export): a
+literal dollar is written `\\$` there, as the paper file schema says."""
+_PROSE_FIELDS = _MATH_FIELDS | frozenset(VENUE_FIELDS)
 UNDECODABLE = "x-undecodable"
 """Key of the field this module adds: a remark for each field kept as written, and why."""
 
@@ -102,7 +103,7 @@ class DecodeLatexProse(LatexDecodingMiddleware):
         if key in TITLE_FIELDS:  # braces left by decoding were protective or escaped `\{`
             decoded = re.sub(r"[{}]", "", decoded)
         return restore_formulas(
-            decoded.translate(_RESTORE), formulas, markdown=key in _MARKDOWN_FIELDS
+            decoded.translate(_RESTORE), formulas, with_formulas=key in _MATH_FIELDS
         ), ""
 
     def _decode(self, text: str) -> str:

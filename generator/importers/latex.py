@@ -3,8 +3,8 @@
 Invariant: only prose is decoded. A formula (`$...$`, or `\\$...\\$` as DBLP and Better BibTeX
 escape one) leaves with its braces and commands intact, because the site renders it with
 latex2mathml or shows its source; an escaped dollar that opens no formula stays a literal
-dollar: `$` in plain-text fields (titles, venues), `\\$` in Markdown fields (abstracts),
-which the site's Markdown shows as `$`.
+dollar: `$` in plain-text fields (venues), `\\$` in fields with formulas (titles, abstracts),
+which the site shows as `$`.
 """
 
 from __future__ import annotations
@@ -68,9 +68,9 @@ def protect_formulas(text: str) -> tuple[str, list[str]]:
     return "".join(pieces), formulas
 
 
-def restore_formulas(text: str, formulas: list[str], markdown: bool) -> str:
-    """Put formulas back; a literal dollar becomes `\\$` in Markdown fields, else `$`."""
-    text = text.replace(_LITERAL_DOLLAR, "\\$" if markdown else "$")
+def restore_formulas(text: str, formulas: list[str], with_formulas: bool) -> str:
+    """Put formulas back; a literal dollar becomes `\\$` where `$` opens a formula, else `$`."""
+    text = text.replace(_LITERAL_DOLLAR, "\\$" if with_formulas else "$")
     if not formulas:
         return text
     slots = {chr(_FORMULA_SLOTS + i): formula for i, formula in enumerate(formulas)}
