@@ -496,6 +496,8 @@ def test_404_page_and_navigation_work_in_a_browser_under_a_sub_path(
     with serve_directory(subpath_root / "site", "/REPO/") as base:
         missing = base + "papers/nope/deeper/"
         page.goto(missing)
+        # Let the favicon arrive: leaving while it loads aborts it, which is no broken URL.
+        page.wait_for_load_state("networkidle")
         header = page.evaluate("getComputedStyle(document.querySelector('.md-header')).background")
         assert "rgb(64, 81, 181)" in header  # Material's indigo: the stylesheet applied
         page.locator("a.md-tabs__link", has_text="Tags").click()
