@@ -32,7 +32,7 @@ serve: $(RUN_STAMP) ## Live preview on http://127.0.0.1:8000/ (saving a paper fi
 check: $(RUN_STAMP) ## Validate papers/ and print every problem as file:line; write nothing
 	$(BIN)/paper-archive check
 
-test: $(DEV_STAMP) ## Run the whole test suite (browser tests need /usr/bin/chromium)
+test: $(DEV_STAMP) ## Run the whole test suite in random order (browser tests need /usr/bin/chromium)
 	$(BIN)/python -m pytest
 
 lint: $(DEV_STAMP) ## Ruff lint and format check

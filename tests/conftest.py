@@ -1,5 +1,15 @@
-"""Shared fixtures: throwaway archives, one real build of the bundled archive, a local
-web server for built sites, and headless Chromium (skipped, with the reason, when absent)."""
+"""Shared fixtures: throwaway archives, real builds of the sample and the bundled archive, a
+local web server for built sites, and headless Chromium (skipped, with the reason, when absent).
+
+Two archives of many papers, kept apart on purpose:
+
+- the *sample* archive, `tests/fixtures/sample/papers/`, belongs to the tests. Tests that need
+  a realistic archive (searching for an author, a tag's papers, related papers) pin facts about
+  it, so the suite passes whatever a fork keeps in `papers/`.
+- the *bundled* archive is whatever `papers/` holds. Only tests marked `bundled` read it, and
+  they take every expected count from the files there: they pass for the 79 example papers,
+  for three papers of a fork, and for none.
+"""
 
 from __future__ import annotations
 
@@ -15,13 +25,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.build import Project, load_project
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"
+SAMPLE_PAPERS = REPO_ROOT / "tests" / "fixtures" / "sample" / "papers"
+BUNDLED_PAPERS = REPO_ROOT / "papers"
 CHROMIUM = Path("/usr/bin/chromium")
-PROJECT_FILES = ("mkdocs.yml", "papers", "pages", "theme_overrides")
+PROJECT_FILES = ("mkdocs.yml", "pages", "theme_overrides")
 
 MINIMAL_TAGS = """\
 data-selection:
@@ -73,8 +86,9 @@ def make_archive(tmp_path: Path) -> Callable[..., Project]:
     return make
 
 
-def copy_project(destination: Path) -> Path:
-    """Copy the bundled archive (papers, pages, theme, config) to `destination`."""
+def copy_project(destination: Path, papers: Path = SAMPLE_PAPERS) -> Path:
+    """Copy an archive to `destination`: the repository's config, pages and theme, and
+    `papers` (the sample archive unless told; `BUNDLED_PAPERS` for the archive checks)."""
     destination.mkdir(parents=True, exist_ok=True)
     for name in PROJECT_FILES:
         source = REPO_ROOT / name
@@ -82,7 +96,18 @@ def copy_project(destination: Path) -> Path:
             shutil.copytree(source, destination / name)
         else:
             shutil.copy(source, destination / name)
+    shutil.copytree(papers, destination / "papers")
     return destination
+
+
+def published_paper_files(papers_dir: Path) -> list[Path]:
+    """The paper files in `papers_dir` that get a page, read as plain YAML (not through the
+    generator's loader, so the count it gives checks the loader)."""
+    return [
+        path
+        for path in sorted(papers_dir.glob("[!_]*.yaml"))
+        if (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("status") != "inbox"
+    ]
 
 
 def run_cli(
@@ -98,13 +123,29 @@ def run_cli(
     )
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the bundled archive once per test session; return the project root (site/ inside)."""
-    root = copy_project(tmp_path_factory.mktemp("bundled") / "archive")
+def _build_copy(root: Path) -> Path:
     completed = run_cli("build", root=root)
     assert completed.returncode == 0, completed.stderr
     return root
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the sample archive once per test session; return the project root (site/ inside)."""
+    return _build_copy(copy_project(tmp_path_factory.mktemp("sample") / "archive"))
+
+
+@pytest.fixture(scope="session")
+def bundled_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build a copy of the repository's own `papers/` once per session (for `bundled` tests)."""
+    root = copy_project(tmp_path_factory.mktemp("bundled") / "archive", BUNDLED_PAPERS)
+    return _build_copy(root)
+
+
+@pytest.fixture(scope="session")
+def sample_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The sample archive, copied but not built, for tests that only load it."""
+    return load_project(copy_project(tmp_path_factory.mktemp("sample-sources") / "archive"))
 
 
 class _PrefixedHandler(http.server.SimpleHTTPRequestHandler):

@@ -3,20 +3,25 @@ from nothing, after every kind of edit a curator makes, and skips what did not c
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pytest
 import yaml
 
-from generator.build import generate, load_project, open_cache
+from generator.build import generate, load_archive, load_project, open_cache
 from generator.cache import CACHE_FILE
-from tests.conftest import copy_project
+from generator.index import build_indexes
+from tests.conftest import SAMPLE_PAPERS, copy_project, published_paper_files
 
-SCALEBIO = "scalebio-scalable-bilevel-optimization-for-llm-data"
-MOE_SURVEY = "a-survey-on-inference-optimization-techniques-for-mixture-of"
+# The papers edited: the first two published files of the sample archive, whatever they are.
+SUBJECT, OTHER = (path.stem for path in published_paper_files(SAMPLE_PAPERS)[:2])
+KEPT_PAGE = "reading-list.md"
+"""A hand-written page every archive here starts with, so removing one needs no earlier edit."""
 
 
 def generated(root: Path) -> dict[str, bytes]:
@@ -42,6 +47,13 @@ def from_nothing(root: Path, scratch: Path) -> dict[str, bytes]:
     return generated(scratch)
 
 
+def sample_copy(destination: Path) -> Path:
+    """Copy the sample archive, with one more hand-written page."""
+    root = copy_project(destination)
+    (root / "pages" / KEPT_PAGE).write_text("# Reading list\n", encoding="utf-8")
+    return root
+
+
 def spy(monkeypatch: pytest.MonkeyPatch, name: str, record: Callable[..., object]) -> list[object]:
     """Wrap `generator.build.<name>`; return the list of what `record` makes of each call."""
     import generator.build as build
@@ -57,53 +69,73 @@ def spy(monkeypatch: pytest.MonkeyPatch, name: str, record: Callable[..., object
     return calls
 
 
-def replace_in(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+def read_yaml(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def write_yaml(path: Path, data: dict[str, Any]) -> None:
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def change(paper_id: str, key: str, new: Callable[[Any], Any]) -> Callable[[Path], None]:
+    """An edit setting `key` of a paper to `new(its value)` (None when absent); the file
+    is written back as plain YAML, so no edit depends on how the paper is worded."""
+
+    def edit(papers: Path) -> None:
+        path = papers / f"{paper_id}.yaml"
+        data = read_yaml(path)
+        data[key] = new(data.get(key))
+        write_yaml(path, data)
+
+    return edit
+
+
+def other_tags(papers: Path) -> None:
+    """Swap the subject's last tag for a vocabulary tag it does not have."""
+    path = papers / f"{SUBJECT}.yaml"
+    data = read_yaml(path)
+    spare = next(slug for slug in read_yaml(papers / "_tags.yaml") if slug not in data["tags"])
+    data["tags"] = [*data["tags"][:-1], spare]
+    write_yaml(path, data)
+
+
+def retitle_first_tag(papers: Path) -> None:
+    vocabulary = read_yaml(papers / "_tags.yaml")
+    first = next(iter(vocabulary.values()))
+    first["title"] += " & more"
+    write_yaml(papers / "_tags.yaml", vocabulary)
 
 
 def add_paper(papers: Path) -> None:
-    source = (papers / f"{MOE_SURVEY}.yaml").read_text(encoding="utf-8")
-    copy = source.replace("arxiv: '2412.14219'", "arxiv: '2412.99999'").replace(
-        "title: A Survey on", "title: Another Survey on"
-    )
-    (papers / "another-survey.yaml").write_text(copy, encoding="utf-8")
+    """Add a copy of the subject under another name, title and identifiers."""
+    data = read_yaml(papers / f"{SUBJECT}.yaml")
+    data["title"] = f"Another Look at {data['title']}"
+    if "arxiv" in data:
+        data["arxiv"] = "2401.99999"
+    if "doi" in data:
+        data["doi"] = f"{data['doi']}.copy"
+    write_yaml(papers / "another-look.yaml", data)
 
 
 EDITS: dict[str, Callable[[Path], None]] = {
-    "abstract": lambda papers: replace_in(
-        papers / f"{SCALEBIO}.yaml", "abstract: ", "abstract: Revised. "
+    "abstract": change(SUBJECT, "abstract", lambda abstract: f"Revised. {abstract}"),
+    "title": change(SUBJECT, "title", lambda title: f"Revised: {title}"),
+    "author renamed": change(SUBJECT, "authors", lambda names: [*names[:-1], f"{names[-1]}-Zhou"]),
+    "tags": other_tags,
+    "date": change(SUBJECT, "date", lambda date: datetime.date(date.year - 1, date.month, 1)),
+    "notes": change(SUBJECT, "notes", lambda _: "Read *this* first."),
+    "vocabulary": retitle_first_tag,
+    "added date": change(
+        SUBJECT,
+        "added",
+        lambda added: (added or datetime.date(2025, 1, 1)) + datetime.timedelta(14),
     ),
-    "title": lambda papers: replace_in(
-        papers / f"{MOE_SURVEY}.yaml", "title: A Survey", "title: The Survey"
+    "hand-written page added": lambda papers: (papers.parent / "pages" / "glossary.md").write_text(
+        "# Glossary\n", encoding="utf-8"
     ),
-    "author renamed": lambda papers: replace_in(
-        papers / f"{MOE_SURVEY}.yaml", "- Peng Tang", "- Peng Tang-Zhou"
-    ),
-    "tags": lambda papers: replace_in(
-        papers / f"{MOE_SURVEY}.yaml", "- model-compression\n", "- benchmark\n"
-    ),
-    "date": lambda papers: replace_in(
-        papers / f"{MOE_SURVEY}.yaml", "date: 2024-12-18", "date: 2023-01-05"
-    ),
-    "notes": lambda papers: replace_in(
-        papers / f"{MOE_SURVEY}.yaml",
-        "added: 2025-11-13",
-        "notes: Read *this* first.\nadded: 2025-11-13",
-    ),
-    "vocabulary": lambda papers: replace_in(
-        papers / "_tags.yaml", "title: Benchmarks", "title: Benchmarks & suites"
-    ),
-    "added date": lambda papers: replace_in(
-        papers / f"{MOE_SURVEY}.yaml", "added: 2025-11-13", "added: 2025-11-27"
-    ),
-    "hand-written page added": lambda papers: (papers.parent / "pages" / "reading.md").write_text(
-        "# Reading list\n", encoding="utf-8"
-    ),
-    "hand-written page removed": lambda papers: (papers.parent / "pages" / "reading.md").unlink(),
+    "hand-written page removed": lambda papers: (papers.parent / "pages" / KEPT_PAGE).unlink(),
     "paper added": add_paper,
-    "paper deleted": lambda papers: (papers / f"{SCALEBIO}.yaml").unlink(),
+    "paper deleted": lambda papers: (papers / f"{OTHER}.yaml").unlink(),
 }
 
 
@@ -112,29 +144,31 @@ UPDATING_THE_INDEX = {"abstract", "notes", "hand-written page added", "hand-writ
 `indexed_fields` changed."""
 
 
-@pytest.fixture
-def generated_copy(tmp_path: Path) -> Path:
-    """A copy of the bundled archive, generated once (pages and cache)."""
-    root = copy_project(tmp_path / "archive")
-    generate(load_project(root))
-    return root
-
-
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("incremental") / "archive")
+def generated_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample archive generated once (pages and cache); tests edit copies of it."""
+    root = sample_copy(tmp_path_factory.mktemp("incremental") / "archive")
     generate(load_project(root))
     return root
+
+
+@pytest.fixture
+def generated_copy(generated_once: Path, tmp_path: Path) -> Path:
+    """A copy of the generated sample archive of this test's own: no test sees another's
+    edits, whatever the order they run in. Modification times are copied too, so the
+    cache holds for the copy."""
+    return shutil.copytree(generated_once, tmp_path / "archive", symlinks=True)
 
 
 @pytest.mark.parametrize("edit", list(EDITS))
 def test_after_each_kind_of_edit_the_cached_run_writes_what_a_fresh_run_writes(
-    project: Path, tmp_path: Path, edit: str
+    generated_copy: Path, tmp_path: Path, edit: str
 ) -> None:
-    EDITS[edit](project / "papers")
-    generate(load_project(project))
-    assert (project / CACHE_FILE).is_file()
-    assert generated(project) == from_nothing(project, tmp_path / "fresh")
+    root = generated_copy
+    EDITS[edit](root / "papers")
+    generate(load_project(root))
+    assert (root / CACHE_FILE).is_file()
+    assert generated(root) == from_nothing(root, tmp_path / "fresh")
 
 
 def test_a_cache_kept_in_memory_writes_what_a_fresh_run_writes_after_each_kind_of_edit(
@@ -142,7 +176,7 @@ def test_a_cache_kept_in_memory_writes_what_a_fresh_run_writes_after_each_kind_o
 ) -> None:
     """The live preview's way: one cache object through every edit, its indexes updated
     in place of being built anew when the edit allows (`index.reindexed`)."""
-    root = copy_project(tmp_path / "archive")
+    root = sample_copy(tmp_path / "archive")
     project = load_project(root)
     cache = open_cache(project)
     generate(project, cache=cache, workers=1)
@@ -167,7 +201,7 @@ def test_one_abstract_edit_rewrites_its_page_and_the_downloads_only(generated_co
     root = generated_copy
     EDITS["abstract"](root / "papers")
     written = {path.as_posix() for path in generate(load_project(root)).report.written}
-    assert f"papers/{SCALEBIO}.md" in written
+    assert f"papers/{SUBJECT}.md" in written
     assert not {path for path in written if path.startswith(("tags/", "authors/", "timeline/"))}
 
 
@@ -178,7 +212,7 @@ def test_an_edit_no_other_page_shows_plans_only_that_papers_page(
     EDITS["notes"](root / "papers")
     planned = spy(monkeypatch, "plan_pages", lambda *arguments: arguments[4])
     result = generate(load_project(root))
-    assert planned == [frozenset({MOE_SURVEY})]
+    assert planned == [frozenset({SUBJECT})]
     assert result.page_count == len(generated(root))
     assert generated(root) == from_nothing(root, tmp_path / "fresh")
 
@@ -189,11 +223,15 @@ def test_related_papers_left_for_later_are_brought_up_to_date_by_the_next_run(
 ) -> None:
     root = generated_copy
     papers = root / "papers"
-    survey = yaml.safe_load((papers / f"{MOE_SURVEY}.yaml").read_text(encoding="utf-8"))
-    replace_in(papers / f"{SCALEBIO}.yaml", "abstract: ", f"abstract: {survey['title']}. ")
+    related = build_indexes(load_archive(load_project(root))[0]).related
+    subject = read_yaml(papers / f"{SUBJECT}.yaml")
+    # A paper not yet related to the subject, given the subject's words: now it is.
+    unrelated = next(paper for paper in sorted(related) if SUBJECT not in (paper, *related[paper]))
+    words = f"{subject['title']}. {subject['abstract']}"
+    change(unrelated, "abstract", lambda abstract: f"{words} {abstract}")(papers)
     first = generate(load_project(root), related_later=True)
     assert first.related_pending
-    assert f"papers/{SCALEBIO}.md" in {path.as_posix() for path in first.report.written}
+    assert f"papers/{unrelated}.md" in {path.as_posix() for path in first.report.written}
     fresh = from_nothing(root, tmp_path / "fresh")
     assert generated(root) != fresh  # the related lists are the last run's
     assert not generate(load_project(root)).related_pending
@@ -213,8 +251,8 @@ def test_a_generated_page_changed_or_deleted_by_hand_is_written_again(generated_
     root = generated_copy
     docs = root / "build" / "docs"
     expected = generated(root)
-    (docs / "papers" / f"{SCALEBIO}.md").write_text("edited by hand", encoding="utf-8")
-    (docs / "tags" / "llm-inference.md").unlink()
+    (docs / "papers" / f"{SUBJECT}.md").write_text("edited by hand", encoding="utf-8")
+    (docs / "tags" / f"{read_yaml(root / 'papers' / f'{SUBJECT}.yaml')['tags'][0]}.md").unlink()
     generate(load_project(root))
     assert generated(root) == expected
 
@@ -222,16 +260,19 @@ def test_a_generated_page_changed_or_deleted_by_hand_is_written_again(generated_
 def test_an_edit_within_the_same_clock_tick_and_size_is_still_seen(tmp_path: Path) -> None:
     """A file saved twice in one modification-time tick, same size: only its bytes differ."""
     root = copy_project(tmp_path / "archive")
-    paper = root / "papers" / f"{SCALEBIO}.yaml"
+    paper = root / "papers" / f"{SUBJECT}.yaml"
     os.utime(paper)  # saved just now,
     generate(load_project(root))  # and read moments later: a "racy" entry
     stat = paper.stat()
-    replace_in(paper, "title: 'ScaleBiO: ", "title: 'ScaleBIO: ")
+    text = paper.read_text(encoding="utf-8")
+    start = text.index("title:") + len("title:")
+    at = next(i for i in range(start, len(text)) if text[i].isascii() and text[i].isalpha())
+    paper.write_text(text[:at] + text[at].swapcase() + text[at + 1 :], encoding="utf-8")
     os.utime(paper, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert (paper.stat().st_size, paper.stat().st_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
     generate(load_project(root))
-    page = (root / "build" / "docs" / "papers" / f"{SCALEBIO}.md").read_text(encoding="utf-8")
-    assert "ScaleBIO: Scalable" in page
+    page = (root / "build" / "docs" / "papers" / f"{SUBJECT}.md").read_text(encoding="utf-8")
+    assert read_yaml(paper)["title"] in page
 
 
 def test_a_damaged_cache_is_ignored(generated_copy: Path, tmp_path: Path) -> None:
@@ -250,7 +291,7 @@ def test_a_new_site_address_reaches_every_page(
     root = generated_copy
     monkeypatch.setenv("SITE_URL", "https://example.org/archive/")
     generate(load_project(root))
-    page = (root / "build" / "docs" / "papers" / f"{SCALEBIO}.md").read_text(encoding="utf-8")
+    page = (root / "build" / "docs" / "papers" / f"{SUBJECT}.md").read_text(encoding="utf-8")
     assert "https://example.org/archive/papers/" in page
     assert generated(root) == from_nothing(root, tmp_path / "fresh")
 

@@ -163,11 +163,14 @@ def test_links_command_needs_a_built_site(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_bundled_site_has_no_broken_links(built_site: Path) -> None:
-    report = check_site_links(built_site / "site", load_project(built_site).site.url)
+@pytest.mark.bundled
+def test_bundled_site_has_no_broken_links(bundled_site: Path) -> None:
+    site = bundled_site / "site"
+    report = check_site_links(site, load_project(bundled_site).site.url)
     assert report.broken == ()
-    assert report.checked > 5000  # navigation, paper, tag, author and search links, and assets
-    assert report.files > 150
+    pages = list(site.rglob("*.html"))
+    assert report.files > len(pages)  # the pages, stylesheets, sitemap and search index
+    assert report.checked > 10 * len(pages)  # navigation, paper, tag, author links, assets
 
 
 @pytest.mark.slow

@@ -265,7 +265,7 @@ def test_the_site_name_and_description_come_from_the_settings(
 
 
 @pytest.mark.slow
-def test_the_bundled_home_page_title_is_the_site_name_once(built_site: Path) -> None:
+def test_the_home_page_title_is_the_site_name_once(built_site: Path) -> None:
     name = load_project(built_site).site.name
     home = (built_site / "site" / "index.html").read_text(encoding="utf-8")
     assert re.findall(r"<title>[^<]*</title>", home)[0] == f"<title>{name}</title>"

@@ -5,15 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import random
-from pathlib import Path
 
 import pytest
 
-from generator.build import load_archive, load_project
+from generator.build import Project, load_archive
 from generator.model import Paper
 from generator.related import related_papers, tokenize
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 def paper(
@@ -170,10 +167,10 @@ def test_tokenize_drops_latex_markdown_stopwords_and_numbers() -> None:
     assert tokenize("Café—Résumé, naïve") == ["café", "résumé", "naïve"]
 
 
-def test_two_thousand_papers_from_the_bundled_abstracts() -> None:
-    archive, _ = load_archive(load_project(REPO_ROOT))
+def test_two_thousand_papers_from_the_sample_abstracts(sample_project: Project) -> None:
+    archive, _ = load_archive(sample_project)
     bundled = sorted(archive.papers, key=lambda p: p.id)
-    # Each bundled paper 25 or 26 times over: a paper's copies are its most similar papers
+    # Each sample paper 25 or 26 times over: a paper's copies are its most similar papers
     # (cosine 1), so its related papers are its first copies by id.
     copies = [
         dataclasses.replace(source, id=f"{source.id}--{i // len(bundled):02d}")
@@ -190,8 +187,8 @@ def test_two_thousand_papers_from_the_bundled_abstracts() -> None:
         assert ids == tuple(i for i in siblings if i != paper_id)[:5]
 
 
-def test_related_papers_of_the_bundled_archive_are_reasonable() -> None:
-    archive, _ = load_archive(load_project(REPO_ROOT))
+def test_related_papers_of_the_sample_archive_are_reasonable(sample_project: Project) -> None:
+    archive, _ = load_archive(sample_project)
     related = related_papers(archive.papers)
     titles = {p.id: p.title for p in archive.papers}
     assert all(len(ids) == 5 for ids in related.values())

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import venv
@@ -281,9 +280,10 @@ def test_the_bundled_list_of_examples_names_exactly_the_bundled_papers() -> None
 def test_template_path_remove_examples_add_one_paper_build_strict_and_links(
     tmp_path: Path,
 ) -> None:
-    root = copy_project(tmp_path / "fork")
-    shutil.copy(REPO_ROOT / "papers" / EXAMPLES_FILE, root / "papers" / EXAMPLES_FILE)
-    examples = len(parse_examples_list((root / "papers" / EXAMPLES_FILE).read_text("utf-8")))
+    root = copy_project(tmp_path / "fork")  # the tests' sample archive, recorded as examples
+    examples_file = root / "papers" / EXAMPLES_FILE
+    examples_file.write_text(examples_list(root / "papers"), encoding="utf-8")
+    examples = len(parse_examples_list(examples_file.read_text("utf-8")))
     removed = run_cli("remove-examples", "--yes", root=root)
     assert removed.returncode == 0, removed.stderr
     assert f"Deleted {examples} example paper(s)" in removed.stdout

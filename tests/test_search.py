@@ -107,10 +107,10 @@ def test_index_site_fails_rather_than_publish_a_search_that_cannot_see_the_paper
 
 
 @pytest.mark.slow
-def test_built_site_indexes_every_paper_and_ships_no_material_index(
-    built_site: Path, archive
-) -> None:  # type: ignore[no-untyped-def]
-    site = built_site / "site"
+@pytest.mark.bundled
+def test_built_site_indexes_every_paper_and_ships_no_material_index(bundled_site: Path) -> None:
+    site = bundled_site / "site"
+    archive = load_archive(load_project(bundled_site))[0]
     indexed = {page["url"]: page for page in read_index(site)}
     assert set(indexed) == {f"/papers/{paper.id}/" for paper in archive.papers}
     titles = {tag.slug: tag.title for tag in archive.tags}
@@ -294,7 +294,7 @@ def test_an_index_in_shards_searches_and_filters_as_one(
     site = tmp_path / "site"
     shutil.copytree(built_site / "site", site)
     shutil.rmtree(site / INDEX_DIR)
-    assert index_site(site, shard_pages=30).shards == 3  # 79 papers
+    assert index_site(site, shard_pages=30).shards == 3  # the sample's 79 papers
     assert len(read_index(site)) == len(archive.papers)
     tagged = [p for p in archive.papers if "mixture-of-experts" in p.tags]
     with serve_directory(site, "/REPO/") as url:
