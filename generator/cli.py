@@ -18,6 +18,7 @@ from generator.curate import inbox, new, stats, tags
 from generator.importing import add, import_group, import_listing_file
 from generator.links import links
 from generator.load import display_path
+from generator.progress import progress_to_stderr
 from generator.reporting import current_project, print_problems, reporting_errors
 
 
@@ -30,11 +31,14 @@ from generator.reporting import current_project, print_problems, reporting_error
     help="Archive folder holding mkdocs.yml and papers/.",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of short messages.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems and the final line.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list the pages slowest to build.")
 @click.version_option(package_name="paper-archive")
 @click.pass_context
-def main(context: click.Context, root: Path, debug: bool) -> None:
+def main(context: click.Context, root: Path, debug: bool, quiet: bool, verbose: bool) -> None:
     """Build a searchable static site from one YAML file per paper."""
     context.obj = {"root": root.resolve(), "debug": debug}
+    context.obj["verbosity"] = -1 if quiet else int(verbose)
 
 
 @main.command()
@@ -70,17 +74,25 @@ def generate(strict: bool) -> None:
 @click.option("--strict/--no-strict", default=True, show_default=True, help="Fail on any warning.")
 @reporting_errors
 def build(strict: bool) -> None:
-    """Generate the pages, then build the site with MkDocs into site/ (swapped in whole)."""
+    """Generate the pages, then build the site with MkDocs into site/ (swapped in whole).
+
+    Each step shows its progress on standard error: a live bar at a terminal, one line
+    with its counts and time elsewhere; `-q` shows none.
+    """
     project = current_project()
-    result = pipeline.generate(project, strict=strict)
-    print_problems(result.warnings)
-    seconds = pipeline.build_site(project, pipeline.build_date(result.archive), strict=strict)
+    with progress_to_stderr(click.get_current_context().obj["verbosity"]) as progress:
+        result = pipeline.generate(project, strict=strict, progress=progress)
+        print_problems(result.warnings)
+        as_of = pipeline.build_date(result.archive)
+        seconds = pipeline.build_site(project, as_of, strict=strict, progress=progress)
     click.echo(
         f"Built {len(result.archive.papers)} papers, {len(result.archive.tags)} tag pages,"
         f" {result.page_count} pages in all, in {result.seconds + seconds:.2f} s"
         f" (generate {result.seconds:.2f} s, mkdocs {seconds:.2f} s)"
         f" into {display_path(project.site_dir, project.root)}/"
     )
+    for line in progress.summary_lines():
+        click.echo(line)
 
 
 @main.command("import-listing")
@@ -122,7 +134,8 @@ def serve(dev_addr: str, poll: bool) -> None:
     """Preview the site live: saving a paper file regenerates its pages and reloads the browser."""
     from generator.serve import serve_forever
 
-    serve_forever(current_project(), dev_addr, poll)
+    verbosity = click.get_current_context().obj["verbosity"]
+    serve_forever(current_project(), dev_addr, poll, progress_to_stderr(verbosity))
 
 
 main.add_command(links)
