@@ -205,6 +205,7 @@ def _validated_files(
         for share, memos in zip(shares, map_forked(read_share, range(len(shares))), strict=True)
         for (path, _, _), memo in zip(share, memos, strict=True)
     }
+    step.advance_to(len(stale))  # the parent counts others' shares only during its own
     step.detail = f"{len(stale)} read, {len(listed) - len(stale)} unchanged"
     for name, _ in listed:
         cache.files[name] = read.get(name) or remembered[name]
