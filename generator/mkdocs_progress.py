@@ -20,19 +20,30 @@ import heapq
 import os
 import time
 from collections.abc import Callable
-from typing import Any
-
-from mkdocs.plugins import BasePlugin, event_priority
+from typing import Any, TypeVar
 
 from generator.progress import PROGRESS_FD, SLOWEST_SHOWN
 
+Event = TypeVar("Event", bound=Callable[..., None])
 FIRST, LAST = 100, -100
 """Event priorities: a page's clock starts before other plugins' work and stops after it."""
 
 
-class PageEvents(BasePlugin):  # type: ignore[type-arg]
+def event_priority(priority: int) -> Callable[[Event], Event]:
+    """Mark an event's priority as MkDocs' `event_priority` does (ProperDocs reads the same
+    attribute), so this module imports neither engine and works under both."""
+
+    def mark(event: Event) -> Event:
+        event.mkdocs_priority = priority  # type: ignore[attr-defined]
+        return event
+
+    return mark
+
+
+class PageEvents:
     """Counts pages through MkDocs' two passes and times each page (both passes, other
-    plugins' work included), calling `report(kind, value)` with what it found."""
+    plugins' work included), calling `report(kind, value)` with what it found. An MkDocs
+    plugin by shape: MkDocs registers each `on_*` method of what it is given."""
 
     def __init__(self, report: Callable[[str, str], None]) -> None:
         self.report = report
