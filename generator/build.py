@@ -544,9 +544,16 @@ def _counted_config(project: Project) -> str:
     curator's own hooks are listed again, first; relative paths still resolve from the
     archive's folder, where MkDocs runs. JSON is YAML."""
     config_file = project.root / CONFIG_FILE
-    config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
-    hooks = [*(config.get("hooks") or []), mkdocs_progress_hook()]
+    hooks = [*_configured_hooks(config_file), mkdocs_progress_hook()]
     return json.dumps({"INHERIT": str(config_file), "hooks": hooks})
+
+
+def _configured_hooks(config_file: Path) -> list[str]:
+    """The hooks MkDocs would run: the nearest `hooks:` along the `INHERIT` chain."""
+    config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
+    if "hooks" in config or not config.get("INHERIT"):
+        return list(config.get("hooks") or [])
+    return _configured_hooks(config_file.parent / config["INHERIT"])
 
 
 def _build_environment(as_of: datetime.date) -> dict[str, str]:

@@ -154,6 +154,23 @@ def test_quiet_prints_one_line_and_verbose_the_slowest_pages(archive: Path) -> N
     assert all((archive / "build" / "docs" / found[2]).is_file() for found in slowest if found)
 
 
+@pytest.mark.slow
+def test_the_curators_own_hooks_still_run(archive: Path) -> None:
+    """MkDocs replaces an inherited list: the counting hook must not displace the curator's."""
+    (archive / "marker.py").write_text(
+        "from pathlib import Path\n\n"
+        "def on_post_build(config):\n"
+        "    Path(config.site_dir, 'hooked.txt').write_text('ran')\n",
+        encoding="utf-8",
+    )
+    config = archive / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - marker.py\n")
+    completed = run_cli("build", root=archive)
+    assert completed.returncode == 0, completed.stderr
+    assert (archive / "site" / "hooked.txt").read_text() == "ran"
+    assert "MkDocs writing pages: " in completed.stderr
+
+
 def test_a_failed_build_shows_no_step_lines_but_its_problems(archive: Path) -> None:
     (archive / "papers" / "broken.yaml").write_text("title: [unclosed\n", encoding="utf-8")
     completed = run_cli("build", root=archive)
