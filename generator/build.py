@@ -11,9 +11,9 @@ import contextlib
 import dataclasses
 import datetime
 import gc
+import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -54,6 +54,7 @@ from generator.load import (
 )
 from generator.model import Archive, InboxItem, Paper, Problem, Severity, Tag
 from generator.parallel import forked, map_forked, split, worker_count
+from generator.progress import COUNT_EVERY, Progress, Step, mkdocs_progress_hook, run_mkdocs
 from generator.render import PagePlan, SiteInfo, plan_pages, shown_in_lists
 from generator.search import index_site
 from generator.validate import validate_archive, validate_paper, validate_vocabulary
@@ -91,21 +92,6 @@ class GenerateResult:
     seconds: float
     related_pending: bool = False
     """Related papers were left as the last run found them (`related_later`): run again."""
-    steps: tuple[tuple[str, float], ...] = ()
-    """Seconds each step took, in order (`paper-archive -v` prints them)."""
-
-
-@dataclass(frozen=True)
-class SiteBuild:
-    """Seconds the two steps of `build_site` took."""
-
-    mkdocs: float
-    search: float
-    """Pagefind's index of the paper pages."""
-
-    @property
-    def seconds(self) -> float:
-        return self.mkdocs + self.search
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -179,6 +165,7 @@ def load_archive(
     strict: bool = False,
     cache: GenerateCache | None = None,
     workers: int | None = 1,
+    reading: Step | None = None,
 ) -> tuple[Archive, list[Problem]]:
     """Load and validate every file; return the archive and its warnings.
 
@@ -186,7 +173,8 @@ def load_archive(
     cache is updated with the files that were. Up to `workers` processes read files (None:
     one per core). Raises `ArchiveError` with every error (and warning) of every file when
     any error exists, or when any warning does and `strict`; files in the inbox are listed
-    in the archive, and their problems are left to `paper-archive inbox`.
+    in the archive, and their problems are left to `paper-archive inbox`. Files read are
+    counted on the `reading` step.
     """
     today = today or datetime.date.today()
     cache = cache or GenerateCache("")
@@ -202,7 +190,8 @@ def load_archive(
     context = digest(repr((tags, today)).encode())
     if cache.context != context:
         cache.context, cache.files, cache.related_parts = context, {}, {}
-    memos = _validated_files(project, vocabulary, today, cache, workers)
+    reading = reading or Progress().step("Reading paper files", "reading")  # shown nowhere
+    memos = _validated_files(project, vocabulary, today, cache, workers, reading)
     papers: list[Paper | InboxItem] = []
     for memo in memos:
         if not isinstance(memo.result, InboxItem):  # the inbox is work in progress: `inbox`
@@ -226,6 +215,7 @@ def _validated_files(
     today: datetime.date,
     cache: GenerateCache,
     workers: int | None,
+    step: Step,
 ) -> list[FileMemo]:
     """Validate each paper file, reusing the cache's result for files that did not change.
 
@@ -241,16 +231,25 @@ def _validated_files(
         if name not in remembered or not remembered[name].matches(stat)
     ]
     resolved_dir = project.papers_dir.resolve()
-
-    def read_share(share: list[tuple[Path, os.stat_result, FileMemo | None]]) -> list[FileMemo]:
-        return [_read_paper(project, resolved_dir, vocabulary, today, *entry) for entry in share]
-
     shares = split(stale, worker_count(len(stale), workers))
+    step.expect(len(stale))
+    counted = step.shared_count(len(shares))
+
+    def read_share(part: int) -> list[FileMemo]:
+        share, memos = shares[part], []
+        for start in range(0, len(share), COUNT_EVERY):
+            chunk = share[start : start + COUNT_EVERY]
+            memos += [_read_paper(project, resolved_dir, vocabulary, today, *e) for e in chunk]
+            counted.set(part, len(memos))
+        return memos
+
     read = {
         path.name: memo
-        for share, memos in zip(shares, map_forked(read_share, shares), strict=True)
+        for share, memos in zip(shares, map_forked(read_share, range(len(shares))), strict=True)
         for (path, _, _), memo in zip(share, memos, strict=True)
     }
+    step.advance_to(len(stale))  # the parent counts others' shares only during its own
+    step.detail = f"{len(stale)} read, {len(listed) - len(stale)} unchanged"
     for name, _ in listed:
         cache.files[name] = read.get(name) or remembered[name]
     return list(cache.files.values())
@@ -306,6 +305,7 @@ def generate(
     workers: int | None = None,
     cache: GenerateCache | None = None,
     related_later: bool = False,
+    progress: Progress | None = None,
 ) -> GenerateResult:
     """Validate the archive and write its Markdown pages into `docs_dir`.
 
@@ -323,12 +323,16 @@ def generate(
     With `related_later`, an edit to the text related papers are found from (seconds at
     10,000 papers) keeps the last run's related papers and says so (`related_pending`),
     so the live preview shows the edit first and runs again to bring them up to date.
+
+    Each step is shown as it goes on `progress` (progress.py; by default, nowhere).
     """
     started = time.perf_counter()
     kept = cache is not None
     cache = cache if kept else open_cache(project)
     with _collector_paused():
-        result = _generate(project, today, strict, workers, cache, related_later, started)
+        result = _generate(
+            project, today, strict, workers, cache, related_later, started, progress or Progress()
+        )
     if not kept:
         save_cache(project, cache)
     return result
@@ -354,22 +358,26 @@ def _generate(
     cache: GenerateCache,
     related_later: bool,
     started: float,
+    progress: Progress,
 ) -> GenerateResult:
     slugs.REMEMBERED.update(cache.slugs)
-    archive, warnings = load_archive(project, today, strict, cache, workers)
-    loaded = time.perf_counter()
+    with progress.step("Reading and validating paper files", "reading", unit="files") as reading:
+        archive, warnings = load_archive(project, today, strict, cache, workers, reading)
     related_key, cache.related_parts = _related_inputs(archive, cache.related_parts)
     known_related, related_pending = _remembered_related(
         cache, related_key, archive.papers, related_later
     )
-    with _related_finder(archive, known_related, workers) as related:
+    indexing = progress.step("Indexing and finding related papers", "indexes")
+    with indexing, _related_finder(archive, known_related, workers) as related:
         # Related papers (seconds at 10,000) may be found in a second process while this
         # one builds what does not need them: the other indexes, BibTeX entries, rows.
         index = (cache.index and reindexed(cache.index, archive)) or build_indexes(archive, {})
         entries = bibtex_entries(index, cache.entries)
         rows = paper_rows(index, project.site.url, cache.rows)
         index = dataclasses.replace(index, related=related())
-    indexed = time.perf_counter()
+        reused = " (related papers as the last run found them)" if known_related is not None else ""
+        indexing.detail = f"{len(archive.papers)} papers{reused}"
+    writing = progress.step("Rendering and writing pages", "pages")
     hand_written = load_hand_written_pages(project.pages_dir)
     # Everything that decides which pages exist and what they show of other papers.
     shown = (
@@ -408,15 +416,10 @@ def _generate(
     cache.slugs = slugs.REMEMBERED
     cache.shown, cache.digests, cache.index = shown, dict(archive.digests), index
     page_count = len(plans) + len(kept)
-    finished = time.perf_counter()
-    steps = (
-        ("load and validate", loaded - started),
-        ("index, related papers, exports", indexed - loaded),
-        ("render and write", finished - indexed),
-    )
-    return GenerateResult(
-        archive, warnings, report, page_count, finished - started, related_pending, steps
-    )
+    writing.detail = f"{len(report.written)} changed of {page_count}, {len(report.deleted)} removed"
+    writing.end()
+    seconds = time.perf_counter() - started
+    return GenerateResult(archive, warnings, report, page_count, seconds, related_pending)
 
 
 @contextlib.contextmanager
@@ -544,30 +547,59 @@ def build_date(archive: Archive) -> datetime.date:
     return max(dates, default=datetime.date(2000, 1, 1))
 
 
-def build_site(project: Project, as_of: datetime.date, strict: bool = True) -> SiteBuild:
-    """Run `mkdocs build` into a fresh folder, index it, and swap it in only when both succeed."""
+def build_site(
+    project: Project, as_of: datetime.date, strict: bool = True, progress: Progress | None = None
+) -> float:
+    """Run `mkdocs build` into a fresh folder and swap it in only when it succeeds.
+
+    MkDocs reads `mkdocs.yml` through `_counted_config`, which reports its pages to
+    `progress` as it builds them.
+    """
     started = time.perf_counter()
+    progress = progress or Progress()
     staging = project.root / "build" / "site.new"
     shutil.rmtree(staging, ignore_errors=True)
-    command = [sys.executable, "-m", "mkdocs", "build", "--clean", "--site-dir", str(staging)]
+    command = [sys.executable, "-m", "mkdocs", "build", "--clean", "--config-file", "-"]
+    command += ["--site-dir", str(staging)]
     if strict:
         command.append("--strict")
-    completed = subprocess.run(
-        command, cwd=project.root, capture_output=True, text=True, env=_build_environment(as_of)
+    completed = run_mkdocs(
+        command, project.root, _build_environment(as_of), _counted_config(project), progress
     )
     if completed.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
         raise SiteBuildError(
             f"mkdocs build failed; the previous site is untouched.\n{completed.stderr.strip()}"
         )
-    built = time.perf_counter()
     try:
-        index_site(staging)  # Pagefind, before the swap: a published site always has its search
+        # Pagefind, before the swap: a published site always has its search.
+        with progress.step("Pagefind indexing paper pages", "Pagefind") as indexing:
+            searched = index_site(staging)
+            indexing.detail = f"{searched.pages} pages in {searched.shards} index(es)"
     except SiteBuildError:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap_in(staging, project.site_dir)
-    return SiteBuild(mkdocs=built - started, search=time.perf_counter() - built)
+    return time.perf_counter() - started
+
+
+def _counted_config(project: Project) -> str:
+    """The configuration MkDocs reads on its standard input: `mkdocs.yml` (`INHERIT`), plus
+    the hook that counts its pages (`mkdocs_progress.py`). The curator's file is left as
+    every MkDocs or ProperDocs reads it. MkDocs replaces an inherited list, so the
+    curator's own hooks are listed again, first; relative paths still resolve from the
+    archive's folder, where MkDocs runs. JSON is YAML."""
+    config_file = project.root / CONFIG_FILE
+    hooks = [*_configured_hooks(config_file), mkdocs_progress_hook()]
+    return json.dumps({"INHERIT": str(config_file), "hooks": hooks})
+
+
+def _configured_hooks(config_file: Path) -> list[str]:
+    """The hooks MkDocs would run: the nearest `hooks:` along the `INHERIT` chain."""
+    config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
+    if "hooks" in config or not config.get("INHERIT"):
+        return list(config.get("hooks") or [])
+    return _configured_hooks(config_file.parent / config["INHERIT"])
 
 
 def _build_environment(as_of: datetime.date) -> dict[str, str]:

@@ -19,11 +19,11 @@ from generator.curate import inbox, new, stats, tags
 from generator.importing import add, import_group, import_listing_file
 from generator.links import links
 from generator.load import display_path
+from generator.progress import Progress, progress_to_stderr
 from generator.reporting import (
     VERBOSE,
     add_output_options,
     current_project,
-    echo_detail,
     print_problems,
     reporting_errors,
     verbosity,
@@ -65,41 +65,47 @@ def check(strict: bool) -> None:
 @click.option("--strict", is_flag=True, help="Fail on warnings too (as CI does).")
 @reporting_errors
 def generate(strict: bool) -> None:
-    """Validate, then write the site's Markdown pages into the generated folder."""
-    result = pipeline.generate(current_project(), strict=strict)
+    """Validate, then write the site's Markdown pages into the generated folder.
+
+    Quick enough to show no progress; `-v` adds each step's time after the final line.
+    """
+    progress = Progress(verbosity=verbosity())  # times the steps, shows nothing
+    result = pipeline.generate(current_project(), strict=strict, progress=progress)
     print_problems(result.warnings)
-    _echo_steps(result.steps)
     report = result.report
     click.echo(
         f"Generated {result.page_count} pages for {len(result.archive.papers)} papers"
         f" in {result.seconds:.2f} s ({len(report.written)} written,"
         f" {report.unchanged} unchanged, {len(report.deleted)} removed)"
     )
+    if verbosity() >= VERBOSE:
+        for line in progress.summary_lines():
+            click.echo(line)
 
 
 @main.command()
 @click.option("--strict/--no-strict", default=True, show_default=True, help="Fail on any warning.")
 @reporting_errors
 def build(strict: bool) -> None:
-    """Generate the pages, then build the site with MkDocs into site/ (swapped in whole)."""
+    """Generate the pages, then build the site with MkDocs into site/ (swapped in whole).
+
+    Each step shows its progress on standard error: a live bar at a terminal, one line
+    with its counts and time elsewhere; `-q` shows none.
+    """
     project = current_project()
-    result = pipeline.generate(project, strict=strict)
-    print_problems(result.warnings)
-    _echo_steps(result.steps)
-    site = pipeline.build_site(project, pipeline.build_date(result.archive), strict=strict)
-    _echo_steps((("mkdocs build", site.mkdocs), ("search index", site.search)))
+    with progress_to_stderr(verbosity()) as progress:
+        result = pipeline.generate(project, strict=strict, progress=progress)
+        print_problems(result.warnings)
+        as_of = pipeline.build_date(result.archive)
+        seconds = pipeline.build_site(project, as_of, strict=strict, progress=progress)
     click.echo(
         f"Built {len(result.archive.papers)} papers, {len(result.archive.tags)} tag pages,"
-        f" {result.page_count} pages in all, in {result.seconds + site.seconds:.2f} s"
-        f" (generate {result.seconds:.2f} s, mkdocs {site.seconds:.2f} s)"
+        f" {result.page_count} pages in all, in {result.seconds + seconds:.2f} s"
+        f" (generate {result.seconds:.2f} s, mkdocs {seconds:.2f} s)"
         f" into {display_path(project.site_dir, project.root)}/"
     )
-
-
-def _echo_steps(steps: tuple[tuple[str, float], ...]) -> None:
-    """With `-v`, each step's time."""
-    for name, seconds in steps:
-        echo_detail(f"  {name}: {seconds:.2f} s")
+    for line in progress.summary_lines():
+        click.echo(line)
 
 
 @main.command("import-listing")
@@ -143,7 +149,7 @@ def serve(dev_addr: str, poll: bool) -> None:
 
     if verbosity() >= VERBOSE:  # MkDocs' own progress messages (it logs them at INFO)
         logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
-    serve_forever(current_project(), dev_addr, poll)
+    serve_forever(current_project(), dev_addr, poll, progress_to_stderr(verbosity()))
 
 
 main.add_command(links)

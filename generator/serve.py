@@ -45,18 +45,23 @@ from generator.build import (
 )
 from generator.cache import GenerateCache
 from generator.errors import ArchiveError
+from generator.mkdocs_progress import PageEvents
+from generator.progress import MkDocsSteps, Progress
 
 log = logging.getLogger("mkdocs")
 
 
-def serve_forever(project: Project, dev_addr: str, poll: bool = False) -> None:
-    """Build once, then serve on `dev_addr`, rebuilding and reloading on every saved change."""
+def serve_forever(
+    project: Project, dev_addr: str, poll: bool = False, progress: Progress | None = None
+) -> None:
+    """Build once, showing its steps on `progress`, then serve on `dev_addr`, rebuilding
+    and reloading on every saved change."""
     site_dir = Path(tempfile.mkdtemp(prefix="paper-archive-preview-"))
     host, _, port = dev_addr.rpartition(":")
 
     compiled = CompiledTemplates()
 
-    def config(changed: set[str] | None):  # type: ignore[no-untyped-def]
+    def config(changed: set[str] | None, steps: MkDocsSteps):  # type: ignore[no-untyped-def]
         loaded = load_config(
             config_file=str(project.root / CONFIG_FILE), site_dir=str(site_dir), strict=False
         )
@@ -64,6 +69,7 @@ def serve_forever(project: Project, dev_addr: str, poll: bool = False) -> None:
         preview_theme(loaded.theme, compiled)
         if changed is not None:
             loaded.plugins["paper-archive-preview"] = UnchangedPaperPagesLeftOut(changed)
+        loaded.plugins["paper-archive-progress"] = PageEvents(steps.report)
         return loaded
 
     mount_path = urlsplit(project.site.url or "/").path
@@ -78,6 +84,7 @@ def serve_forever(project: Project, dev_addr: str, poll: bool = False) -> None:
     def builder() -> None:
         first = first_build[0]
         started = time.perf_counter()
+        shown = (progress if first else None) or Progress()  # rebuilds print one line each
         result = _regenerate(
             project,
             site_dir,
@@ -86,6 +93,7 @@ def serve_forever(project: Project, dev_addr: str, poll: bool = False) -> None:
             workers=None if first else 1,
             # Show an edit first; related papers follow in a rebuild of their own.
             related_later=not first and not catching_up[0],
+            progress=shown,
         )
         catching_up[0] = False
         if result is None:
@@ -94,7 +102,9 @@ def serve_forever(project: Project, dev_addr: str, poll: bool = False) -> None:
         # A hand-written page may link to paper pages by their `.md` names, which MkDocs
         # resolves among the files it is given: its rebuild is given them all.
         everything = first or any((project.pages_dir / path).is_file() for path in unbuilt)
-        mkdocs_build(config(None if everything else unbuilt), serve_url=serve_url, dirty=not first)
+        with MkDocsSteps(shown) as steps:
+            changed = None if everything else unbuilt
+            mkdocs_build(config(changed, steps), serve_url=serve_url, dirty=not first)
         first_build[0] = False
         unbuilt.clear()
         click.echo(
@@ -102,6 +112,9 @@ def serve_forever(project: Project, dev_addr: str, poll: bool = False) -> None:
             f" (generate {result.seconds:.2f} s: {len(result.report.written)} page(s) changed,"
             f" {len(result.report.deleted)} removed)"
         )
+        if first:
+            for line in shown.summary_lines():
+                click.echo(line)
         if result.related_pending:
             click.echo("Related papers are updated next.")
             catching_up[0] = True
@@ -119,7 +132,8 @@ def serve_forever(project: Project, dev_addr: str, poll: bool = False) -> None:
     # Stopped by a service manager or a test (SIGTERM) as by Ctrl-C: clean up and save.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        builder()
+        with progress or Progress():
+            builder()
         for watched in (
             project.papers_dir,
             project.pages_dir,
@@ -251,10 +265,17 @@ def _regenerate(
     cache: GenerateCache,
     workers: int | None,
     related_later: bool,
+    progress: Progress,
 ) -> GenerateResult | None:
     """Regenerate the pages; on errors print them and return None (keep the last good site)."""
     try:
-        result = generate(project, workers=workers, cache=cache, related_later=related_later)
+        result = generate(
+            project,
+            workers=workers,
+            cache=cache,
+            related_later=related_later,
+            progress=progress,
+        )
     except ArchiveError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)

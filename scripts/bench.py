@@ -49,6 +49,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from generator.paperfile import format_paper_file  # noqa: E402
+from generator.progress import Progress, Step, progress_to_stderr  # noqa: E402
 from tests.conftest import CHROMIUM, serve_directory  # noqa: E402
 
 SEED = 20251113
@@ -441,29 +442,40 @@ INDEX_ONLY = (
 )
 
 
-def measure_size(workdir: Path, count: int, material: bool) -> SizeFigures:
-    """Every figure for an archive of `count` papers, built under `workdir`."""
+def measure_size(workdir: Path, count: int, material: bool, progress: Progress) -> SizeFigures:
+    """Every figure for an archive of `count` papers, built under `workdir`; each step is
+    shown on `progress` as it runs."""
     root = workdir / f"archive-{count}"
-    make_project(root, count)
     environment = {**os.environ, **BENCH_ENVIRONMENT}
-    print(
-        f"[{count:,} papers] generate, edit, build, mkdocs, pagefind, search, serve",
-        file=sys.stderr,
-    )
-    cold = run(_cli(root, "generate"), root, environment)
-    again = run(_cli(root, "generate"), root, environment)
+
+    def step(name: str) -> Step:
+        return progress.step(f"[{count:,} papers] {name}", f"{name} ({count:,})")
+
+    def timed(name: str, command: list[str], cwd: Path = root) -> Run:
+        with step(name):
+            return run(command, cwd, environment)
+
+    with step("writing the synthetic archive"):
+        make_project(root, count)
+    cold = timed("generate, cold", _cli(root, "generate"))
+    again = timed("generate, nothing changed", _cli(root, "generate"))
     before = _modification_times(root / "build" / "docs")
     _edit_one_paper(root)
-    edit = run(_cli(root, "generate"), root, environment)
+    edit = timed("generate, one abstract edited", _cli(root, "generate"))
     rewritten = _changed_since(root / "build" / "docs", before)
-    build = run(_cli(root, "build"), root, environment)
+    build = timed("paper-archive build", _cli(root, "build"))
     bare_site = workdir / f"bare-{count}"
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(bare_site)]
-    bare = run(mkdocs, root, environment)
-    indexing = run([sys.executable, "-c", INDEX_ONLY, str(bare_site)], REPO_ROOT, environment)
+    bare = timed("bare mkdocs build", mkdocs)
+    indexing = timed(
+        "Pagefind alone", [sys.executable, "-c", INDEX_ONLY, str(bare_site)], REPO_ROOT
+    )
     shutil.rmtree(bare_site)
     queries = queries_for(root)
-    preview, preview_generate = measure_preview(root, environment)
+    with step("paper-archive serve, abstract edits"):
+        preview, preview_generate = measure_preview(root, environment)
+    with step("first searches in Chromium"):
+        search = {kind: measure_search(root / "site", query) for kind, query in queries.items()}
     figures = SizeFigures(
         papers=count,
         generate_cold=cold,
@@ -475,19 +487,22 @@ def measure_size(workdir: Path, count: int, material: bool) -> SizeFigures:
         pagefind=indexing,
         site_mb=_tree_megabytes(root / "site"),
         paper_html_kb=_paper_page_sizes(root / "site"),
-        search={kind: measure_search(root / "site", query) for kind, query in queries.items()},
+        search=search,
         preview=preview,
         preview_generate=preview_generate,
         notes=[f"queries {queries}"],
     )
     if material:
         variant, material_site = _material_variant(root), workdir / f"material-{count}"
-        material_build = run([*mkdocs[:-1], str(material_site)], variant, environment)
+        material_build = timed(
+            "mkdocs build, Material's search", [*mkdocs[:-1], str(material_site)], variant
+        )
         index_mb = (material_site / "search" / "search_index.json").stat().st_size / 1e6
-        material_search = {
-            kind: measure_search(material_site, query, timeout_s=300)
-            for kind, query in queries.items()
-        }
+        with step("first searches with Material's search"):
+            material_search = {
+                kind: measure_search(material_site, query, timeout_s=300)
+                for kind, query in queries.items()
+            }
         figures.material = (material_build, index_mb, material_search)
         shutil.rmtree(material_site)
     return figures
@@ -650,9 +665,11 @@ def main() -> None:
         if arguments.keep:
             shutil.rmtree(workdir, ignore_errors=True)
             workdir.mkdir(parents=True)
-        figures = [
-            measure_size(workdir, count, arguments.material) for count in sorted(arguments.sizes)
-        ]
+        with progress_to_stderr(verbosity=0) as progress:
+            figures = [
+                measure_size(workdir, count, arguments.material, progress)
+                for count in sorted(arguments.sizes)
+            ]
     load = os.getloadavg()[0]
     python = sys.version.split()[0]
     print(f"paper-archive bench: {os.cpu_count()} CPUs, load {load:.1f}, Python {python}")

@@ -380,7 +380,7 @@ def build_injection_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         copy_project(root)
         shutil.rmtree(root / "papers")
         shutil.copytree(INJECTION_DIR, root / "papers")
-        completed = run_cli("build", "--no-strict", root=root)
+        completed = run_cli("-q", "build", "--no-strict", root=root)  # problems only
         assert completed.returncode == 0, completed.stderr
         assert completed.stderr.splitlines() == INJECTION_WARNINGS
         _SITES["root"] = root

@@ -288,13 +288,13 @@ def test_template_path_remove_examples_add_one_paper_build_strict_and_links(
     assert removed.returncode == 0, removed.stderr
     assert f"Deleted {examples} example paper(s)" in removed.stdout
     assert _files(root / "papers") == {"_tags.yaml"}
-    empty = run_cli("build", root=root)
+    empty = run_cli("-q", "build", root=root)  # -q: only problems on stderr
     assert empty.returncode == 0, empty.stdout + empty.stderr
     assert empty.stdout.startswith("Built 0 papers,") and empty.stderr == ""
     added = run_cli(*NEW_PAPER, root=root)
     assert added.returncode == 0, added.stderr
     assert "(published on the next build)" in added.stdout
-    built = run_cli("build", root=root)
+    built = run_cli("-q", "build", root=root)
     assert built.returncode == 0, built.stdout + built.stderr
     assert built.stdout.startswith("Built 1 papers,")
     assert built.stderr == ""

@@ -125,6 +125,10 @@ def test_edits_new_files_deletions_and_errors_reach_the_preview(
     assert "Traceback" not in log.read_text()
     status, page = fetch(f"{base}papers/{PAPER}/")
     assert status == 200 and "ScaleBiO, edited:" in page, "the last good page stays up"
+    # The first build shows its steps (a pipe here: plain lines); rebuilds one line each.
+    printed = log.read_text()
+    assert printed.count("MkDocs writing pages: ") == printed.count("Steps: reading ") == 1
+    assert "\r" not in printed
 
 
 def test_the_preview_rebuilds_only_when_a_file_changes(
