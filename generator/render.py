@@ -180,9 +180,14 @@ class Fragments:
         self._authors: dict[tuple[str, int], str] = {}
         self._chips: dict[tuple[tuple[str, ...], int], Markup] = {}
 
-    def item(self, paper: Paper, to: LinksFrom) -> Markup:
-        """Return the paper's `<li>` entry: title link, authors, date, venue, tag chips."""
-        return Markup(self._item(paper, to))
+    def item(self, paper: Paper, to: LinksFrom, why: str = "") -> Markup:
+        """Return the paper's `<li>` entry: title link, authors, date, venue, tag chips;
+        and `why` it is listed (escaped here), when given."""
+        entry = Markup(self._item(paper, to))
+        if why:
+            reason = Markup('\n<span class="pa-item__why">Shares: {}</span></li>').format(why)
+            entry = Markup(entry.removesuffix("</li>")) + reason
+        return entry
 
     def list(self, papers: Iterable[Paper], to: LinksFrom) -> Markup:
         """Return a `<ul class="pa-list">` of `papers`, one entry per line."""
@@ -369,7 +374,10 @@ def plan_pages(
                 notes_html=Markup(render_markdown(paper.notes)) if paper.notes else None,
                 bibtex=Markup(entries[paper.id]),
                 citation=plain_citation(paper),
-                related=[index.by_id[other] for other in index.related.get(paper.id, ())],
+                related=[
+                    (index.by_id[other], _shared(paper, index.by_id[other], index))
+                    for other in index.related.get(paper.id, ())
+                ],
             )
         except Exception as error:  # a bug: name the paper file (other pages: write.py)
             raise UnexpectedError.wrapping(paper.source.path, error) from error
@@ -407,6 +415,14 @@ def plan_pages(
     )
     plans.update(_plan_exports(index, site, entries, rows, inputs))
     return plans
+
+
+def _shared(paper: Paper, other: Paper, index: ArchiveIndex) -> str:
+    """Say what makes `other` related to `paper`: `Data selection · Ivison`."""
+    tags, authors = paper.shared_with(other)
+    names = [index.tag_of[slug].title for slug in tags]
+    names += [index.author_of[name].family_name for name in authors]
+    return " · ".join(names)
 
 
 def _plan_tags(plan, index: ArchiveIndex, inputs: PageInputs) -> None:  # type: ignore[no-untyped-def]

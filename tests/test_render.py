@@ -131,3 +131,29 @@ def test_an_escaped_dollar_in_a_title_is_a_dollar_wherever_the_title_is_shown() 
     assert r"title = {Winning \$40,000 with $O(\sqrt{n})$ samples}" in page
     tag_page = pages[PurePosixPath("tags/t.md")]
     assert f">{shown}</a>" in tag_page
+
+
+def test_related_papers_say_what_they_share_escaped() -> None:
+    def paper(paper_id: str, authors: tuple[str, ...]) -> Paper:
+        return Paper(
+            id=paper_id,
+            title=paper_id.title(),
+            authors=authors,
+            date=datetime.date(2024, 1, 1),
+            tags=("t", "u"),
+        )
+
+    one = paper("one", ("Ada <b>Lovelace</b>", "Alan Turing"))
+    two = paper("two", ("ALAN  TURING", "Ada <b>Lovelace</b>"))
+    tags = (Tag("t", "Data & <i>selection</i>", "T."), Tag("u", "Other", "U."))
+    index = build_indexes(
+        Archive(papers=(one, two), tags=tags), related={"one": ("two",), "two": ()}
+    )
+    page = render_pages(index, SiteInfo("Site", "About."))[PurePosixPath("papers/one.md")]
+    why = (
+        '<span class="pa-item__why">Shares: Data &amp; &lt;i&gt;selection&lt;/i&gt; · Other'
+        " · &lt;b&gt;Lovelace&lt;/b&gt; · Turing</span></li>"
+    )
+    assert why in page
+    other_page = render_pages(index, SiteInfo("Site", "About."))[PurePosixPath("papers/two.md")]
+    assert "Related papers" not in other_page
