@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 import jinja2
 from markupsafe import Markup
 
+from generator.bibtex import publication_year
 from generator.cache import digest
 from generator.errors import UnexpectedError
 from generator.export import (
@@ -36,6 +37,7 @@ from generator.index import ArchiveIndex, Author, Venue, co_authors, group_by_mo
 from generator.markup import render_markdown
 from generator.model import MONTH_NAMES, Paper
 from generator.pagemeta import front_matter, page_fields, paper_fields
+from generator.references import archive_csl_json, archive_ris, paper_csl_json, references
 from generator.stats import additions_sparkline, stats
 
 Pages = dict[PurePosixPath, str | bytes]
@@ -337,6 +339,7 @@ def plan_pages(
     """
     environment = _environment()
     entries = bibtex_entries(index) if entries is None else entries
+    found = references(index.papers, index.citation_keys, {t.slug: t.title for t in index.tags})
     fragments = Fragments(index, environment)
     inputs = PageInputs(index, site)
     plans: Plans = {}
@@ -360,6 +363,7 @@ def plan_pages(
         )
 
     def paper_page(paper: Paper) -> str:
+        to_root = LinksFrom(url_for_paper(paper)).file("")
         try:
             tags = [index.tag_of[slug] for slug in paper.tags]
             return render(
@@ -373,6 +377,10 @@ def plan_pages(
                 abstract_html=Markup(render_markdown(paper.abstract)) if paper.abstract else None,
                 notes_html=Markup(render_markdown(paper.notes)) if paper.notes else None,
                 bibtex=Markup(entries[paper.id]),
+                reference_files=[
+                    (label, to_root + path, index.citation_keys[paper.id] + suffix)
+                    for label, path, suffix in _reference_files(paper)
+                ],
                 citation=plain_citation(paper),
                 related=[
                     (index.by_id[other], _shared(paper, index.by_id[other], index))
@@ -386,6 +394,12 @@ def plan_pages(
         if only_papers is None or paper.id in only_papers:
             plans[source_path(url_for_paper(paper))] = PagePlan(
                 inputs.paper(paper), functools.partial(paper_page, paper)
+            )
+            ris, csl = (PurePosixPath(path) for _, path, _ in _reference_files(paper))
+            reference = found[paper.id]
+            plans[ris] = PagePlan(inputs.download("ris", papers=[paper]), lambda r=reference: r.ris)
+            plans[csl] = PagePlan(
+                inputs.download("csl", papers=[paper]), functools.partial(paper_csl_json, reference)
             )
     if only_papers is None:
         _plan_tags(plan, index, inputs)
@@ -414,7 +428,22 @@ def plan_pages(
         additions=additions_sparkline(index),
     )
     plans.update(_plan_exports(index, site, entries, rows, inputs))
+    keys = index.citation_keys
+    plans[PurePosixPath("papers.ris")] = PagePlan(
+        None, functools.partial(archive_ris, index.papers, keys, found)
+    )
+    plans[PurePosixPath("papers.csl.json")] = PagePlan(
+        None, functools.partial(archive_csl_json, index.papers, keys, found)
+    )
     return plans
+
+
+def _reference_files(paper: Paper) -> tuple[tuple[str, str, str], ...]:
+    """(label, path from the site root, download suffix) of a paper's RIS and CSL-JSON."""
+    return (
+        ("RIS", f"papers/{paper.id}.ris", ".ris"),
+        ("CSL-JSON", f"papers/{paper.id}.csl.json", ".json"),
+    )
 
 
 def _shared(paper: Paper, other: Paper, index: ArchiveIndex) -> str:
@@ -594,9 +623,10 @@ def paper_buttons(paper: Paper) -> list[tuple[str, str]]:
 
 
 def plain_citation(paper: Paper) -> str:
-    """Return a one-line citation: `Pal, Yao, Wang et al. (2024). Title. ICLR 2024. arXiv:…`."""
+    """Return a one-line citation: `Pal, Yao, Wang et al. (2024). Title. ICLR 2024. arXiv:…`,
+    of the year the BibTeX entry gives (`publication_year`)."""
     byline = short_authors(paper.authors, paper.et_al)
-    parts = [f"{byline} ({paper.year}). {paper.title_text.rstrip('.')}."]
+    parts = [f"{byline} ({publication_year(paper)}). {paper.title_text.rstrip('.')}."]
     if paper.venue:
         parts.append(f"{paper.venue}.")
     if paper.arxiv:

@@ -108,7 +108,7 @@ def test_hostile_text_in_every_plain_field_is_escaped_in_the_page_markdown() -> 
 
 def test_golden_tree_holds_pages_feeds_and_exports() -> None:
     suffixes = {p.suffix for p in Path(GOLDEN_DIR).rglob("*") if p.is_file()}
-    assert suffixes == {".md", ".xml", ".bib", ".json", ".csv"}
+    assert suffixes == {".md", ".xml", ".bib", ".json", ".csv", ".ris"}
 
 
 def test_an_escaped_dollar_in_a_title_is_a_dollar_wherever_the_title_is_shown() -> None:
