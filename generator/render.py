@@ -486,16 +486,21 @@ def _plan_timeline(plan, index: ArchiveIndex, inputs: PageInputs) -> None:  # ty
         page_fields("Timeline", "Papers of the archive by year of first publication."),
         busiest=busiest,
     )
-    for year, papers in index.by_year.items():
+    years = list(index.by_year)  # newest first
+    for position, (year, papers) in enumerate(index.by_year.items()):
         meta = page_fields(
             f"Papers of {year}", f"Papers of the archive first published in {year}, by month."
         )
+        newer = years[position - 1] if position else None
+        older = years[position + 1] if position + 1 < len(years) else None
         plan(
-            inputs.listing_page("year", year, papers=papers),
+            inputs.listing_page("year", year, older, newer, papers=papers),
             url_for_year(year),
             "year.md.j2",
             meta,
             year=year,
+            older=older,
+            newer=newer,
             count=len(papers),
             months=group_by_month(papers),
         )

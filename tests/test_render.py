@@ -157,3 +157,17 @@ def test_related_papers_say_what_they_share_escaped() -> None:
     assert why in page
     other_page = render_pages(index, SiteInfo("Site", "About."))[PurePosixPath("papers/two.md")]
     assert "Related papers" not in other_page
+
+
+def test_year_pages_link_the_next_older_and_newer_years_with_papers() -> None:
+    papers = tuple(
+        Paper(id=f"p{year}", title="T", authors=("A B",), date=datetime.date(year, 5, 1), tags=())
+        for year in (2021, 2024, 2025)
+    )
+    pages = render_pages(build_indexes(Archive(papers=papers, tags=())), SiteInfo("S", "D."))
+    middle = pages[PurePosixPath("timeline/2024.md")]
+    assert middle.count('href="../../timeline/2021/">← 2021</a>') == 2  # above and below
+    assert middle.count('href="../../timeline/2025/">2025 →</a>') == 2
+    oldest = pages[PurePosixPath("timeline/2021.md")]
+    assert "←" not in oldest and 'href="../../timeline/2024/">2024 →</a>' in oldest
+    assert "→" not in pages[PurePosixPath("timeline/2025.md")]
