@@ -212,7 +212,7 @@ class _BareUrlProcessor(InlineProcessor):
 
     ANCESTOR_EXCLUDES = ("a",)
 
-    def handleMatch(  # type: ignore[override]  # noqa: N802 (Markdown's name)
+    def handleMatch(  # type: ignore[override]
         self, match: re.Match[str], data: str
     ) -> tuple[ET.Element, int, int]:
         url = _without_trailer(match.group(0))

@@ -447,11 +447,10 @@ def _reference_files(paper: Paper) -> tuple[tuple[str, str, str], ...]:
 
 
 def _shared(paper: Paper, other: Paper, index: ArchiveIndex) -> str:
-    """Say what makes `other` related to `paper`: `Data selection · Ivison`."""
+    """Say what makes `other` related to `paper`: `Data selection · Hamish Ivison`. Full
+    names: one byline may hold four Zhangs."""
     tags, authors = paper.shared_with(other)
-    names = [index.tag_of[slug].title for slug in tags]
-    names += [index.author_of[name].family_name for name in authors]
-    return " · ".join(names)
+    return " · ".join([*(index.tag_of[slug].title for slug in tags), *authors])
 
 
 def _plan_tags(plan, index: ArchiveIndex, inputs: PageInputs) -> None:  # type: ignore[no-untyped-def]

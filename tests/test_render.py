@@ -152,7 +152,7 @@ def test_related_papers_say_what_they_share_escaped() -> None:
     page = render_pages(index, SiteInfo("Site", "About."))[PurePosixPath("papers/one.md")]
     why = (
         '<span class="pa-item__why">Shares: Data &amp; &lt;i&gt;selection&lt;/i&gt; · Other'
-        " · &lt;b&gt;Lovelace&lt;/b&gt; · Turing</span></li>"
+        " · Ada &lt;b&gt;Lovelace&lt;/b&gt; · Alan Turing</span></li>"
     )
     assert why in page
     other_page = render_pages(index, SiteInfo("Site", "About."))[PurePosixPath("papers/two.md")]
