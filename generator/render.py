@@ -37,7 +37,13 @@ from generator.index import ArchiveIndex, Author, Venue, co_authors, group_by_mo
 from generator.markup import render_markdown
 from generator.model import MONTH_NAMES, Paper
 from generator.pagemeta import front_matter, page_fields, paper_fields
-from generator.references import archive_csl_json, archive_ris, paper_csl_json, references
+from generator.references import (
+    Reference,
+    archive_csl_json,
+    archive_ris,
+    paper_csl_json,
+    references,
+)
 from generator.stats import additions_sparkline, stats
 
 Pages = dict[PurePosixPath, str | bytes]
@@ -328,18 +334,20 @@ def plan_pages(
     entries: Mapping[str, str] | None = None,
     rows: Mapping[str, PaperRow] | None = None,
     only_papers: Collection[str] | None = None,
+    found: Mapping[str, Reference] | None = None,
 ) -> Plans:
     """Plan every page of the archive; pages render only when a plan's `render` is called.
 
-    `entries` (`bibtex_entries`) and `rows` (`paper_rows`) are passed by a caller that
-    already has them (the generator's cache). A caller that knows no paper changed in
-    what other pages show of it (`PageInputs.listing`) passes `only_papers`: then only
-    those papers' pages are planned, with the feeds, downloads and unkeyed pages, and
-    none of the pages that list papers (tags, years, authors, venues).
+    `entries` (`bibtex_entries`), `rows` (`paper_rows`) and `found` (`references`) are
+    passed by a caller that already has them (the generator's cache). A caller that knows
+    no paper changed in what other pages show of it (`PageInputs.listing`) passes
+    `only_papers`: then only those papers' pages (and their RIS and CSL-JSON files) are
+    planned, with the feeds, downloads and unkeyed pages, and none of the pages that list
+    papers (tags, years, authors, venues).
     """
     environment = _environment()
     entries = bibtex_entries(index) if entries is None else entries
-    found = references(index.papers, index.citation_keys, {t.slug: t.title for t in index.tags})
+    found = references(index) if found is None else found
     fragments = Fragments(index, environment)
     inputs = PageInputs(index, site)
     plans: Plans = {}

@@ -23,10 +23,12 @@ from generator.build import Project, load_archive
 from generator.index import ArchiveIndex, build_indexes
 from generator.model import Archive, Paper, Tag
 from generator.references import (
+    Reference,
     archive_csl_json,
     archive_ris,
     csl_item,
     paper_csl_json,
+    reference_key,
     references,
     ris_record,
 )
@@ -43,7 +45,7 @@ def index(sample_project: Project) -> ArchiveIndex:
 
 
 def _references(index: ArchiveIndex):  # type: ignore[no-untyped-def]
-    return references(index.papers, index.citation_keys, {t.slug: t.title for t in index.tags})
+    return references(index)
 
 
 def test_the_archive_ris_file_parses_back_to_every_paper(index: ArchiveIndex) -> None:
@@ -111,11 +113,22 @@ def test_a_hostile_title_stays_one_ris_value_and_one_json_string() -> None:
     (record,) = rispy.loads(ris_record(paper, "pan2024line", ["A\nB"]))
     assert record["title"] == " ".join(paper.title_text.split())
     assert record["keywords"] == ["A B"]
-    assert json.loads(paper_csl_json(_references_of(paper)))[0]["title"] == paper.title_text
+    index = build_indexes(Archive(papers=(paper,), tags=(Tag("t", "T", "A tag."),)), {"x": ()})
+    (item,) = json.loads(paper_csl_json(references(index)["x"]))
+    assert item["title"] == paper.title_text
 
 
-def _references_of(paper: Paper):  # type: ignore[no-untyped-def]
-    return references([paper], {paper.id: "key"}, {"t": "T"})[paper.id]
+def test_known_references_are_reused_only_for_the_same_paper_key_and_keywords() -> None:
+    paper = _paper()
+    tags = (Tag("t", "Tee", "A tag."),)
+    index = build_indexes(Archive(papers=(paper,), tags=tags), {"x": ()})
+    made = references(index)
+    stale = references(index, {reference_key(index, paper): Reference("ris", "csl")})
+    assert stale["x"] == Reference("ris", "csl")  # the memo is trusted for its own key
+    renamed = build_indexes(Archive(papers=(paper,), tags=(Tag("t", "Renamed", "."),)), {"x": ()})
+    assert references(renamed, {reference_key(index, paper): made["x"]})["x"].ris.endswith(
+        "KW  - Renamed\nER  - \n"
+    )
 
 
 @pytest.mark.parametrize(
