@@ -50,22 +50,26 @@ _PROTECTED_WORD = re.compile(
 
 
 def citation_key_base(paper: Paper) -> str:
-    """Return `pal2024backdoor`: first author's family name, year, first real title word."""
+    """Return `pal2024backdoor`: first author's family name, the entry's year
+    (`publication_year`, so the key never disagrees with its `year` field), first real
+    title word."""
     family = paper.authors[0].split()[-1] if paper.authors else "anonymous"
     words = [w for w in to_slug(paper.title, separator=" ").split() if w not in _TITLE_STOPWORDS]
     first_word = words[0] if words else "paper"
-    return f"{to_slug(family, separator='')}{paper.year}{first_word}"
+    return f"{to_slug(family, separator='')}{publication_year(paper)}{first_word}"
 
 
 def assign_citation_keys(papers: Iterable[Paper]) -> dict[str, str]:
     """Give each paper id a key unique in the archive: `wang2024mos`, then `wang2024mosb`.
 
-    The earliest paper (by date, then id) keeps the bare key, so adding a later paper
-    never changes the key of one already cited.
+    The paper added first (by `added`, or its date when it has none; then date, then id)
+    keeps the bare key, so adding a paper, even an older one, never changes the key of
+    one already cited. A key is made from the paper's own fields, though: it changes when
+    they do (a venue of a later year, a corrected first author).
     """
     keys: dict[str, str] = {}
     taken: set[str] = set()
-    for paper in sorted(papers, key=lambda p: (p.date, p.id)):
+    for paper in sorted(papers, key=lambda p: (p.added or p.date, p.date, p.id)):
         base = citation_key_base(paper)
         suffixes = _key_suffixes()
         key = base

@@ -55,6 +55,7 @@ from generator.load import (
 from generator.model import Archive, InboxItem, Paper, Problem, Severity, Tag
 from generator.parallel import forked, map_forked, split, worker_count
 from generator.progress import COUNT_EVERY, Progress, Step, mkdocs_progress_hook, run_mkdocs
+from generator.references import reference_key, references
 from generator.render import PagePlan, SiteInfo, plan_pages, shown_in_lists
 from generator.search import index_site
 from generator.validate import validate_archive, validate_paper, validate_vocabulary
@@ -374,6 +375,7 @@ def _generate(
         index = (cache.index and reindexed(cache.index, archive)) or build_indexes(archive, {})
         entries = bibtex_entries(index, cache.entries)
         rows = paper_rows(index, project.site.url, cache.rows)
+        found = references(index, cache.references)
         index = dataclasses.replace(index, related=related())
         reused = " (related papers as the last run found them)" if known_related is not None else ""
         indexing.detail = f"{len(archive.papers)} papers{reused}"
@@ -388,7 +390,7 @@ def _generate(
     )
     only_papers = _papers_to_plan(project, cache, shown, index)
     plans = merge_pages(
-        plan_pages(index, project.site, entries, rows, only_papers),
+        plan_pages(index, project.site, entries, rows, only_papers, found),
         {path: PagePlan.ready(content) for path, content in hand_written.items()},
     )
     kept = set(cache.pages).difference(plans) if only_papers is not None else set()
@@ -412,6 +414,10 @@ def _generate(
     cache.rows = {
         (index.digests[paper_id], index.citation_keys[paper_id], project.site.url): row
         for paper_id, row in rows.items()
+    }
+    cache.references = {
+        reference_key(index, index.by_id[paper_id]): reference
+        for paper_id, reference in found.items()
     }
     cache.slugs = slugs.REMEMBERED
     cache.shown, cache.digests, cache.index = shown, dict(archive.digests), index

@@ -10,8 +10,8 @@ Memories, each dropped when something it depends on changes:
 - `pages`: for each generated file, a digest of what it was rendered from and the file's
   size and modification time, so a page whose inputs are unchanged is neither rendered
   nor read again.
-- `entries`, `rows` and `slugs`: results of pure functions (BibTeX entries, download rows,
-  python-slugify) by their arguments.
+- `entries`, `rows`, `references` and `slugs`: results of pure functions (BibTeX entries,
+  download rows, RIS and CSL-JSON records, python-slugify) by their arguments.
 - `shown` and `digests`: what other pages showed of each paper, and each paper's file
   digest. While the first is unchanged, only the pages of papers whose file or related
   papers changed are planned; the pages listing papers are kept as they are.
@@ -39,6 +39,7 @@ from pathlib import Path, PurePosixPath
 from generator.export import PaperRow
 from generator.index import ArchiveIndex
 from generator.model import InboxItem, Paper, Problem
+from generator.references import Reference, ReferenceKey
 
 CACHE_FILE = Path("build") / "cache" / "generate.pickle"
 """Relative to the project root; `make clean` removes it with the rest of `build/`."""
@@ -118,6 +119,8 @@ class GenerateCache:
     """(file digest, citation key) -> the paper's BibTeX entry."""
     rows: dict[tuple[str, str, str], PaperRow] = field(default_factory=dict)
     """(file digest, citation key, site URL) -> the paper's `papers.json`/`.csv` row."""
+    references: dict[ReferenceKey, Reference] = field(default_factory=dict)
+    """`references.reference_key` -> the paper's RIS and CSL-JSON records."""
     slugs: dict[tuple[str, str], str] = field(default_factory=dict)
     """`slugs.REMEMBERED` of the last run."""
     shown: object = None

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import markdown
 from latex2mathml.converter import convert as latex_to_mathml
+from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
@@ -64,6 +65,13 @@ _FORMULA = "\ue000"
 # (Two patterns: one alternation scanned at every character costs more than both.)
 _NOT_AS_WRITTEN = re.compile(f"[\\x00-\\x09\\x0b-\\x1f{_FORMULA}]")
 _BLANK_SPACE_LINE = re.compile(r"\n +\n")
+# A bare web address in prose, as arXiv abstracts give code links ("at https://github.com/
+# x/y."): up to a space, a quote, an angle bracket or a control character (Markdown's
+# placeholders for formulas and escapes are those) or the shortcut's formula stand-in. Only
+# http and https, so no other scheme (`javascript:`) can become a link this way.
+_BARE_URL = re.compile(f"\\bhttps?://[^\\s<>\"'`\\x00-\\x1f{_FORMULA}]+")
+_URL_TRAILER = ".,;:!?*_~"
+"""Punctuation that ends the sentence around an address rather than the address."""
 
 
 def render_markdown(text: str, heading_level: int = 3) -> str:
@@ -94,11 +102,33 @@ def _plain_prose_html(text: str) -> str | None:
         ("&" in prose or "<" in prose) and _ENTITY_OR_ANGLES.search(prose)
     ):
         return None
-    prose = escape(prose.strip("\n"), quote=False)
+    prose = _escape_and_link(prose.strip("\n"))
     paragraphs = _PARAGRAPH_BREAK.split(prose) if "\n\n" in prose else [prose]
     html = "\n".join(f"<p>{part}</p>" for part in paragraphs)
     mathml = (_formula_html(match) for match in formulas)
     return re.sub(_FORMULA, lambda _: next(mathml), html) if formulas else html
+
+
+def _escape_and_link(prose: str) -> str:
+    """Escape prose and link its bare addresses, as Markdown and `_BareUrlProcessor` do."""
+    if "://" not in prose:
+        return escape(prose, quote=False)
+    pieces = []
+    position = 0
+    for match in _BARE_URL.finditer(prose):
+        url = _without_trailer(match.group(0))
+        pieces.append(escape(prose[position : match.start()], quote=False))
+        pieces.append(f'<a href="{escape(url)}" rel="nofollow noopener">{escape(url)}</a>')
+        position = match.start() + len(url)
+    pieces.append(escape(prose[position:], quote=False))
+    return "".join(pieces)
+
+
+def _without_trailer(url: str) -> str:
+    """Drop the punctuation after an address, and a `)` it did not open."""
+    while url[-1] in _URL_TRAILER or (url[-1] == ")" and url.count(")") > url.count("(")):
+        url = url[:-1]
+    return url
 
 
 def _formula_html(match: re.Match[str]) -> str:
@@ -176,6 +206,21 @@ class _MathPreprocessor(Preprocessor):
         return _MATH.sub(stash, "\n".join(lines)).split("\n")
 
 
+class _BareUrlProcessor(InlineProcessor):
+    """Link a bare http(s) address; its trailing punctuation, and a `)` it did not open,
+    stay prose. Never inside a link or code (Markdown handles those before)."""
+
+    ANCESTOR_EXCLUDES = ("a",)
+
+    def handleMatch(  # type: ignore[override]
+        self, match: re.Match[str], data: str
+    ) -> tuple[ET.Element, int, int]:
+        url = _without_trailer(match.group(0))
+        link = ET.Element("a", href=url)
+        link.text = url
+        return link, match.start(0), match.start(0) + len(url)
+
+
 class _SafetyTreeprocessor(Treeprocessor):
     """Neutralise links with unsafe schemes, turn images into links, shift heading levels."""
 
@@ -210,6 +255,10 @@ def _converter() -> markdown.Markdown:
         converter.preprocessors.deregister("html_block")
         converter.inlinePatterns.deregister("html")
         converter.preprocessors.register(_MathPreprocessor(converter), "math", 25)
+        # Before emphasis (60), which would read the `_` of an address as italics.
+        converter.inlinePatterns.register(
+            _BareUrlProcessor(_BARE_URL.pattern, converter), "bare_url", 115
+        )
         converter.treeprocessors.register(_SafetyTreeprocessor(converter), "safety", 0)
         _CACHED.append(converter)
     return _CACHED[0]

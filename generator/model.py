@@ -153,6 +153,24 @@ class Paper:
         formulas stay as written (the site renders no math in titles)."""
         return self.title.replace("\\$", "$")
 
+    @property
+    def author_keys(self) -> tuple[str, ...]:
+        """`authors` as compared across papers: case and spacing do not tell people apart."""
+        return tuple(" ".join(name.casefold().split()) for name in self.authors)
+
+    def shared_with(self, other: Paper) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Return the tag slugs and author names this paper shares with `other`, in its order:
+        what can make two papers related (`related.related_papers`)."""
+        others = set(other.author_keys)
+        return (
+            tuple(slug for slug in self.tags if slug in other.tags),
+            tuple(
+                name
+                for name, key in zip(self.authors, self.author_keys, strict=True)
+                if key in others
+            ),
+        )
+
 
 @dataclass(frozen=True)
 class InboxItem:

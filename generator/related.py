@@ -6,13 +6,16 @@ its `KEYWORD_COUNT` heaviest terms, as Lucene's More Like This cuts a document t
 `max_query_terms`. Similarity is the cosine of those keyword vectors, so a shared rare word,
 tag or author pulls two papers together and words common to the archive barely count.
 
+Words alone never make two papers related: a pair must also share a curated tag or an
+author (`Paper.shared_with`), and score at least `MIN_SCORE`, so a paper lists fewer papers
+rather than a weak one.
+
 Invariant: pure and deterministic. The result depends only on the set of papers, never on
 their order or on float noise: papers are processed in id order, scores are rounded to
 `SCORE_DECIMALS` before ranking, and equal scores go to the smaller id. A paper is never
-related to itself, and only to papers with a positive score, so an isolated paper gets
-fewer entries rather than arbitrary ones. Work grows about linearly with the archive: Python
-loops run per text or per distinct word, never per pair, and the pairs scored are only
-those sharing a keyword, of which no term has more than `KEYWORD_MAX_PAPERS` papers.
+related to itself. Work grows about linearly with the archive: Python loops run per text
+or per distinct word, never per pair, and the pairs scored are only those sharing a
+keyword, of which no term has more than `KEYWORD_MAX_PAPERS` papers.
 """
 
 from __future__ import annotations
@@ -38,6 +41,10 @@ KEYWORD_COUNT = 30
 KEYWORD_MAX_PAPERS = 300
 """A term of more papers than this is no keyword. In a large archive a tag or word of
 thousands of papers says little, and it alone would pair those thousands with each other."""
+MIN_SCORE = 0.05
+"""Least cosine of a related pair. One shared tag and nothing else scores 0.03 to 0.05 in a
+paper's 30-term vector: it takes a shared tag or author and some shared words, or several
+shared labels, to pass."""
 SCORE_DECIMALS = 9
 """Scores are rounded to this many decimals, so float noise never decides an order."""
 BLOCK_ROWS = 1024
@@ -97,7 +104,13 @@ def related_papers(papers: Sequence[Paper], count: int = 5) -> dict[str, tuple[s
     related: dict[str, tuple[str, ...]] = dict.fromkeys(ids, ())
     if count == 0 or len(ordered) < 2:
         return related
-    for row, columns in _top_columns(_keyword_matrix(ordered), count):
+    tags = [paper.tags for paper in ordered]
+    authors = [paper.author_keys for paper in ordered]
+    labels = sparse.hstack(
+        [_label_frequencies(tags, 1.0), _label_frequencies(authors, 1.0)], format="csr"
+    )
+    matrix = _keyword_matrix(ordered, tags, authors)
+    for row, columns in _top_columns(matrix, labels, count):
         related[ids[row]] = tuple(ids[column] for column in columns)
     return related
 
@@ -149,17 +162,16 @@ def _term(word: str) -> str | None:
     return None if word in STOPWORDS else word
 
 
-def _keyword_matrix(papers: Sequence[Paper]) -> sparse.csr_matrix:
+def _keyword_matrix(
+    papers: Sequence[Paper], tags: Sequence[Sequence[str]], authors: Sequence[Sequence[str]]
+) -> sparse.csr_matrix:
     """Return the papers x terms matrix of unit keyword vectors, rows in the papers' order."""
     n = len(papers)
     frequencies = sparse.hstack(
         [
             _text_frequencies(papers),
-            _label_frequencies([paper.tags for paper in papers], TAG_WEIGHT),
-            _label_frequencies(
-                [[" ".join(name.casefold().split()) for name in paper.authors] for paper in papers],
-                AUTHOR_WEIGHT,
-            ),
+            _label_frequencies(tags, TAG_WEIGHT),
+            _label_frequencies(authors, AUTHOR_WEIGHT),
         ],
         format="csr",
     )
@@ -231,8 +243,11 @@ def _label_frequencies(labels: Sequence[Sequence[str]], weight: float) -> sparse
     )
 
 
-def _top_columns(matrix: sparse.csr_matrix, count: int) -> Iterator[tuple[int, list[int]]]:
-    """Yield (row, columns of its `count` best positive scores, best first) for every row.
+def _top_columns(
+    matrix: sparse.csr_matrix, labels: sparse.csr_matrix, count: int
+) -> Iterator[tuple[int, list[int]]]:
+    """Yield (row, columns of its `count` best scores, best first) for every row, among the
+    columns scoring at least `MIN_SCORE` and sharing a label (a column of `labels`).
 
     Columns are in id order, so "equal scores go to the smaller id" is "to the smaller column".
     """
@@ -246,8 +261,12 @@ def _top_columns(matrix: sparse.csr_matrix, count: int) -> Iterator[tuple[int, l
         block = (matrix[start : start + BLOCK_ROWS] @ transposed).tocoo()
         # Cosines of unit vectors are at most 1, give or take float noise the rounding removes.
         scores = np.minimum(np.rint(block.data * score_scale), score_scale).astype(np.int64)
-        keep = (scores > 0) & (block.col != block.row + start)
+        keep = (scores >= MIN_SCORE * score_scale) & (block.col != block.row + start)
         rows, columns, scores = block.row[keep].astype(np.int64), block.col[keep], scores[keep]
+        # Per pair, not a labels x labels product: a tag of thousands of papers would pair
+        # all of them. Scored pairs are few, and each paper has a handful of labels.
+        keep = labels[rows + start].multiply(labels[columns]).getnnz(axis=1) > 0
+        rows, columns, scores = rows[keep], columns[keep], scores[keep]
         keep = _may_be_top(rows, scores / score_scale, count, block.shape[0])
         rows, columns, scores = rows[keep], columns[keep], scores[keep]
         # One int64 key per score: row, then best score, then column. Integer keys sort

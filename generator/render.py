@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 import jinja2
 from markupsafe import Markup
 
+from generator.bibtex import publication_year
 from generator.cache import digest
 from generator.errors import UnexpectedError
 from generator.export import (
@@ -36,6 +37,13 @@ from generator.index import ArchiveIndex, Author, Venue, co_authors, group_by_mo
 from generator.markup import render_markdown
 from generator.model import MONTH_NAMES, Paper
 from generator.pagemeta import front_matter, page_fields, paper_fields
+from generator.references import (
+    Reference,
+    archive_csl_json,
+    archive_ris,
+    paper_csl_json,
+    references,
+)
 from generator.stats import additions_sparkline, stats
 
 Pages = dict[PurePosixPath, str | bytes]
@@ -180,9 +188,14 @@ class Fragments:
         self._authors: dict[tuple[str, int], str] = {}
         self._chips: dict[tuple[tuple[str, ...], int], Markup] = {}
 
-    def item(self, paper: Paper, to: LinksFrom) -> Markup:
-        """Return the paper's `<li>` entry: title link, authors, date, venue, tag chips."""
-        return Markup(self._item(paper, to))
+    def item(self, paper: Paper, to: LinksFrom, why: str = "") -> Markup:
+        """Return the paper's `<li>` entry: title link, authors, date, venue, tag chips;
+        and `why` it is listed (escaped here), when given."""
+        entry = Markup(self._item(paper, to))
+        if why:
+            reason = Markup('\n<span class="pa-item__why">Shares: {}</span></li>').format(why)
+            entry = Markup(entry.removesuffix("</li>")) + reason
+        return entry
 
     def list(self, papers: Iterable[Paper], to: LinksFrom) -> Markup:
         """Return a `<ul class="pa-list">` of `papers`, one entry per line."""
@@ -321,17 +334,20 @@ def plan_pages(
     entries: Mapping[str, str] | None = None,
     rows: Mapping[str, PaperRow] | None = None,
     only_papers: Collection[str] | None = None,
+    found: Mapping[str, Reference] | None = None,
 ) -> Plans:
     """Plan every page of the archive; pages render only when a plan's `render` is called.
 
-    `entries` (`bibtex_entries`) and `rows` (`paper_rows`) are passed by a caller that
-    already has them (the generator's cache). A caller that knows no paper changed in
-    what other pages show of it (`PageInputs.listing`) passes `only_papers`: then only
-    those papers' pages are planned, with the feeds, downloads and unkeyed pages, and
-    none of the pages that list papers (tags, years, authors, venues).
+    `entries` (`bibtex_entries`), `rows` (`paper_rows`) and `found` (`references`) are
+    passed by a caller that already has them (the generator's cache). A caller that knows
+    no paper changed in what other pages show of it (`PageInputs.listing`) passes
+    `only_papers`: then only those papers' pages (and their RIS and CSL-JSON files) are
+    planned, with the feeds, downloads and unkeyed pages, and none of the pages that list
+    papers (tags, years, authors, venues).
     """
     environment = _environment()
     entries = bibtex_entries(index) if entries is None else entries
+    found = references(index) if found is None else found
     fragments = Fragments(index, environment)
     inputs = PageInputs(index, site)
     plans: Plans = {}
@@ -355,6 +371,7 @@ def plan_pages(
         )
 
     def paper_page(paper: Paper) -> str:
+        to_root = LinksFrom(url_for_paper(paper)).file("")
         try:
             tags = [index.tag_of[slug] for slug in paper.tags]
             return render(
@@ -368,8 +385,15 @@ def plan_pages(
                 abstract_html=Markup(render_markdown(paper.abstract)) if paper.abstract else None,
                 notes_html=Markup(render_markdown(paper.notes)) if paper.notes else None,
                 bibtex=Markup(entries[paper.id]),
+                reference_files=[
+                    (label, to_root + path, index.citation_keys[paper.id] + suffix)
+                    for label, path, suffix in _reference_files(paper)
+                ],
                 citation=plain_citation(paper),
-                related=[index.by_id[other] for other in index.related.get(paper.id, ())],
+                related=[
+                    (index.by_id[other], _shared(paper, index.by_id[other], index))
+                    for other in index.related.get(paper.id, ())
+                ],
             )
         except Exception as error:  # a bug: name the paper file (other pages: write.py)
             raise UnexpectedError.wrapping(paper.source.path, error) from error
@@ -378,6 +402,12 @@ def plan_pages(
         if only_papers is None or paper.id in only_papers:
             plans[source_path(url_for_paper(paper))] = PagePlan(
                 inputs.paper(paper), functools.partial(paper_page, paper)
+            )
+            ris, csl = (PurePosixPath(path) for _, path, _ in _reference_files(paper))
+            reference = found[paper.id]
+            plans[ris] = PagePlan(inputs.download("ris", papers=[paper]), lambda r=reference: r.ris)
+            plans[csl] = PagePlan(
+                inputs.download("csl", papers=[paper]), functools.partial(paper_csl_json, reference)
             )
     if only_papers is None:
         _plan_tags(plan, index, inputs)
@@ -406,7 +436,29 @@ def plan_pages(
         additions=additions_sparkline(index),
     )
     plans.update(_plan_exports(index, site, entries, rows, inputs))
+    keys = index.citation_keys
+    plans[PurePosixPath("papers.ris")] = PagePlan(
+        None, functools.partial(archive_ris, index.papers, keys, found)
+    )
+    plans[PurePosixPath("papers.csl.json")] = PagePlan(
+        None, functools.partial(archive_csl_json, index.papers, keys, found)
+    )
     return plans
+
+
+def _reference_files(paper: Paper) -> tuple[tuple[str, str, str], ...]:
+    """(label, path from the site root, download suffix) of a paper's RIS and CSL-JSON."""
+    return (
+        ("RIS", f"papers/{paper.id}.ris", ".ris"),
+        ("CSL-JSON", f"papers/{paper.id}.csl.json", ".json"),
+    )
+
+
+def _shared(paper: Paper, other: Paper, index: ArchiveIndex) -> str:
+    """Say what makes `other` related to `paper`: `Data selection · Hamish Ivison`. Full
+    names: one byline may hold four Zhangs."""
+    tags, authors = paper.shared_with(other)
+    return " · ".join([*(index.tag_of[slug].title for slug in tags), *authors])
 
 
 def _plan_tags(plan, index: ArchiveIndex, inputs: PageInputs) -> None:  # type: ignore[no-untyped-def]
@@ -441,16 +493,21 @@ def _plan_timeline(plan, index: ArchiveIndex, inputs: PageInputs) -> None:  # ty
         page_fields("Timeline", "Papers of the archive by year of first publication."),
         busiest=busiest,
     )
-    for year, papers in index.by_year.items():
+    years = list(index.by_year)  # newest first
+    for position, (year, papers) in enumerate(index.by_year.items()):
         meta = page_fields(
             f"Papers of {year}", f"Papers of the archive first published in {year}, by month."
         )
+        newer = years[position - 1] if position else None
+        older = years[position + 1] if position + 1 < len(years) else None
         plan(
-            inputs.listing_page("year", year, papers=papers),
+            inputs.listing_page("year", year, older, newer, papers=papers),
             url_for_year(year),
             "year.md.j2",
             meta,
             year=year,
+            older=older,
+            newer=newer,
             count=len(papers),
             months=group_by_month(papers),
         )
@@ -578,9 +635,10 @@ def paper_buttons(paper: Paper) -> list[tuple[str, str]]:
 
 
 def plain_citation(paper: Paper) -> str:
-    """Return a one-line citation: `Pal, Yao, Wang et al. (2024). Title. ICLR 2024. arXiv:…`."""
+    """Return a one-line citation: `Pal, Yao, Wang et al. (2024). Title. ICLR 2024. arXiv:…`,
+    of the year the BibTeX entry gives (`publication_year`)."""
     byline = short_authors(paper.authors, paper.et_al)
-    parts = [f"{byline} ({paper.year}). {paper.title_text.rstrip('.')}."]
+    parts = [f"{byline} ({publication_year(paper)}). {paper.title_text.rstrip('.')}."]
     if paper.venue:
         parts.append(f"{paper.venue}.")
     if paper.arxiv:

@@ -7,8 +7,15 @@ import datetime
 import bibtexparser
 import pytest
 
-from generator.bibtex import citation_key_base, entry_type, escape_bibtex, format_bibtex
+from generator.bibtex import (
+    assign_citation_keys,
+    citation_key_base,
+    entry_type,
+    escape_bibtex,
+    format_bibtex,
+)
 from generator.model import Paper
+from generator.render import plain_citation
 
 
 def make(**fields: object) -> Paper:
@@ -96,3 +103,24 @@ def test_unbalanced_math_is_escaped_as_prose() -> None:
 def test_lone_braces_become_macros_so_classic_bibtex_stays_balanced() -> None:
     assert escape_bibtex("a { b") == r"a \textbraceleft  b"
     assert escape_bibtex("{ok}") == r"\{ok\}"
+
+
+@pytest.mark.parametrize(
+    ("venue", "year"), [(None, 2024), ("ACL 2025", 2025), ("ICLR 2024", 2024), ("NeurIPS", 2024)]
+)
+def test_key_entry_and_plain_citation_give_one_year(venue: str | None, year: int) -> None:
+    paper = make(title="ScaleBiO: Scalable Bilevel Optimization", authors=("Rui Pan",), venue=venue)
+    key = citation_key_base(paper)
+    assert key == f"pan{year}scalebio"
+    assert parse_single(format_bibtex(paper, key))["year"] == str(year)
+    assert plain_citation(paper).startswith(f"Rui Pan ({year}). ScaleBiO")
+
+
+def test_a_paper_added_later_never_takes_a_key_even_when_older() -> None:
+    first = make(id="first", date=datetime.date(2024, 6, 1), added=datetime.date(2024, 7, 1))
+    older = make(id="older", date=datetime.date(2024, 1, 1), added=datetime.date(2025, 1, 1))
+    assert assign_citation_keys([first]) == {"first": "pal2024backdoor"}
+    assert assign_citation_keys([older, first]) == {
+        "first": "pal2024backdoor",
+        "older": "pal2024backdoorb",
+    }

@@ -82,7 +82,7 @@ def test_paper_page_shows_its_parts_and_renders_math(page, site_url: str) -> Non
         page.locator("a.md-button", has_text="arXiv").get_attribute("href")
         == "https://arxiv.org/abs/2406.19976"
     )
-    assert page.locator("code", has_text="@inproceedings{pan2024scalebio").count() == 1
+    assert page.locator("code", has_text="@inproceedings{pan2025scalebio").count() == 1
     page.locator("pre button[data-md-type=copy]").first.wait_for(
         timeout=5_000
     )  # Material's copy button

@@ -56,8 +56,9 @@ def test_generate_then_remove_a_paper_deletes_its_page(make_archive) -> None:  #
     assert (project.docs_dir / "papers" / "other.md").is_file()
     (project.papers_dir / "other.yaml").unlink()
     second = invoke(project.root, "generate")
-    assert "1 removed" in second.output
-    assert not (project.docs_dir / "papers" / "other.md").exists()
+    assert "3 removed" in second.output  # its page, its RIS and its CSL-JSON
+    for name in ("other.md", "other.ris", "other.csl.json"):
+        assert not (project.docs_dir / "papers" / name).exists()
     assert (project.docs_dir / "about.md").is_file()
 
 

@@ -78,7 +78,7 @@ def test_json_export_has_every_field_in_a_stable_order(
         scalebio["url"] == f"{SITE_URL}papers/scalebio-scalable-bilevel-optimization-for-llm-data/"
     )
     assert scalebio["arxiv"] == "2406.19976" and scalebio["venue"] == "ACL 2025"
-    assert scalebio["citation_key"] == "pan2024scalebio"
+    assert scalebio["citation_key"] == "pan2025scalebio"
     assert archive_json(paper_rows(index, SITE_URL).values()) == archive_json(
         paper_rows(index, SITE_URL).values()
     )

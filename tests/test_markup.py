@@ -54,6 +54,27 @@ def test_unsafe_links_lose_their_href_and_images_become_links() -> None:
     assert '<a href="https://e.org" rel="nofollow noopener">ok</a>' in html
 
 
+def test_bare_web_addresses_become_safe_links_without_their_punctuation() -> None:
+    html = render_markdown(
+        "Code: https://github.com/x/y_z. See (https://en.wikipedia.org/wiki/A_(b)), "
+        "http://e.org/?a=1&b=2; `https://in.code` javascript:alert(1) ftp://e.org "
+        '[t](https://e.org/t) https://e.org/"onmouseover=alert(1) https://e.org/$x$'
+    )
+    assert html == (
+        '<p>Code: <a href="https://github.com/x/y_z" rel="nofollow noopener">'
+        "https://github.com/x/y_z</a>. See "
+        '(<a href="https://en.wikipedia.org/wiki/A_(b)" rel="nofollow noopener">'
+        "https://en.wikipedia.org/wiki/A_(b)</a>), "
+        '<a href="http://e.org/?a=1&amp;b=2" rel="nofollow noopener">http://e.org/?a=1&amp;b=2</a>;'
+        " <code>https://in.code</code> javascript:alert(1) ftp://e.org "
+        '<a href="https://e.org/t" rel="nofollow noopener">t</a> '
+        '<a href="https://e.org/" rel="nofollow noopener">https://e.org/</a>"onmouseover=alert(1) '
+        '<a href="https://e.org/" rel="nofollow noopener">https://e.org/</a>'
+        + render_math("x")
+        + "</p>"
+    )
+
+
 def test_headings_are_shifted_below_the_page_section() -> None:
     assert render_markdown("# Top\n\n## Sub") == "<h3>Top</h3>\n<h4>Sub</h4>"
 
@@ -83,6 +104,7 @@ _PROSE_PIECES = [
     *("{", "}", "~", "~~", "|", "#", "!", "!x", "^", "@", "=", "+"),
     *("$x$", "$a_b$", "$$", "$", "$\\alpha < 1$", "$$\\sum_i$$", "$\\text{a\tb}$", "$\\bad{$"),
     *("$$x\n  \ny$$", "$ x$", "$5 and $", "$\\text{<i>}$"),
+    *("https://x.org/a_b", "http://x.org/(c).", "https:", "javascript:y"),
 ]
 _PROSE = st.lists(st.sampled_from(_PROSE_PIECES), max_size=25).map("".join)
 

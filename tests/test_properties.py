@@ -133,10 +133,10 @@ def test_any_title_author_and_venue_show_as_the_same_text(
     )
     body, meta = get_data(pages[PurePosixPath("papers/p.md")])  # as MkDocs reads a page
     html = markdown.Markdown(**MKDOCS_MARKDOWN).convert(body)  # type: ignore[arg-type]
-    assert texts(html, "h1", "pa-paper-title") == [paper.title]
+    assert texts(html, "h1", "pa-paper-title") == [paper.title_text]  # `\$` shows as `$`
     assert texts(html, "p", "pa-byline") == [paper.authors[0]]
     assert texts(html, "a", "pa-venue") == ([paper.venue] if paper.venue else [])
-    assert unescape(meta["title"]) == paper.title  # Material prints it raw into <title>
+    assert unescape(meta["title"]) == paper.title_text  # Material prints it raw into <title>
 
 
 @PROPERTY

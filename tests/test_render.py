@@ -108,7 +108,7 @@ def test_hostile_text_in_every_plain_field_is_escaped_in_the_page_markdown() -> 
 
 def test_golden_tree_holds_pages_feeds_and_exports() -> None:
     suffixes = {p.suffix for p in Path(GOLDEN_DIR).rglob("*") if p.is_file()}
-    assert suffixes == {".md", ".xml", ".bib", ".json", ".csv"}
+    assert suffixes == {".md", ".xml", ".bib", ".json", ".csv", ".ris"}
 
 
 def test_an_escaped_dollar_in_a_title_is_a_dollar_wherever_the_title_is_shown() -> None:
@@ -131,3 +131,43 @@ def test_an_escaped_dollar_in_a_title_is_a_dollar_wherever_the_title_is_shown() 
     assert r"title = {Winning \$40,000 with $O(\sqrt{n})$ samples}" in page
     tag_page = pages[PurePosixPath("tags/t.md")]
     assert f">{shown}</a>" in tag_page
+
+
+def test_related_papers_say_what_they_share_escaped() -> None:
+    def paper(paper_id: str, authors: tuple[str, ...]) -> Paper:
+        return Paper(
+            id=paper_id,
+            title=paper_id.title(),
+            authors=authors,
+            date=datetime.date(2024, 1, 1),
+            tags=("t", "u"),
+        )
+
+    one = paper("one", ("Ada <b>Lovelace</b>", "Alan Turing"))
+    two = paper("two", ("ALAN  TURING", "Ada <b>Lovelace</b>"))
+    tags = (Tag("t", "Data & <i>selection</i>", "T."), Tag("u", "Other", "U."))
+    index = build_indexes(
+        Archive(papers=(one, two), tags=tags), related={"one": ("two",), "two": ()}
+    )
+    page = render_pages(index, SiteInfo("Site", "About."))[PurePosixPath("papers/one.md")]
+    why = (
+        '<span class="pa-item__why">Shares: Data &amp; &lt;i&gt;selection&lt;/i&gt; · Other'
+        " · Ada &lt;b&gt;Lovelace&lt;/b&gt; · Alan Turing</span></li>"
+    )
+    assert why in page
+    other_page = render_pages(index, SiteInfo("Site", "About."))[PurePosixPath("papers/two.md")]
+    assert "Related papers" not in other_page
+
+
+def test_year_pages_link_the_next_older_and_newer_years_with_papers() -> None:
+    papers = tuple(
+        Paper(id=f"p{year}", title="T", authors=("A B",), date=datetime.date(year, 5, 1), tags=())
+        for year in (2021, 2024, 2025)
+    )
+    pages = render_pages(build_indexes(Archive(papers=papers, tags=())), SiteInfo("S", "D."))
+    middle = pages[PurePosixPath("timeline/2024.md")]
+    assert middle.count('href="../../timeline/2021/">← 2021</a>') == 2  # above and below
+    assert middle.count('href="../../timeline/2025/">2025 →</a>') == 2
+    oldest = pages[PurePosixPath("timeline/2021.md")]
+    assert "←" not in oldest and 'href="../../timeline/2024/">2024 →</a>' in oldest
+    assert "→" not in pages[PurePosixPath("timeline/2025.md")]
