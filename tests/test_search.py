@@ -368,7 +368,8 @@ def test_back_and_forward_step_through_earlier_searches(page, site_url: str) -> 
     page.keyboard.press("Control+A")
     page.keyboard.type("bilevel")
     second = _results(page)
-    assert page.url == f"{site_url}?q=bilevel" and first != second
+    page.wait_for_url(f"{site_url}?q=bilevel")  # once the keys pause
+    assert first != second
     for step, query, shown in (
         (page.go_back, "mixture", first),
         (page.go_forward, "bilevel", second),

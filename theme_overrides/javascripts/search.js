@@ -46,6 +46,9 @@
   // Keys typed this close together make one history entry: Back goes to the previous
   // search, not to the previous letter.
   const HISTORY_PAUSE_MS = 1000;
+  // While typing, the URL follows once the keys pause this long: browsers refetch the
+  // favicon on each change, and Safari refuses more than 100 changes in 30 seconds.
+  const URL_DELAY_MS = 300;
 
   const script = document.currentScript;
   const toggle = document.getElementById("__search");
@@ -58,9 +61,23 @@
   const status = root.querySelector("[data-pa-search-status]");
   const list = root.querySelector(".md-search-result__list");
   const more = root.querySelector("[data-pa-search-more]");
-  const filters = [...root.querySelectorAll("[data-pa-search-filter]")];
-  const sort = root.querySelector("[data-pa-search-sort]");
+  // Pagefind filters (generator/search.py), then the order: made here rather than in every
+  // page's header, which readers who never search would download on each page.
+  const filters = ["tag", "year", "venue"].map((name) =>
+    Object.assign(select(`Filter by ${name}`, { "": `All ${name}s` }, { paSearchFilter: name }), { disabled: true }),
+  );
+  const sort = select("Sort results", { "": "Best match", newest: "Newest first" }, { paSearchSort: "" });
+  root.querySelector("[data-pa-search-filters]").append(...filters, sort);
   const STATE_PARAMS = ["q", "sort", ...filters.map((select) => select.dataset.paSearchFilter)];
+
+  // A <select> named `label` with `options` (value to text) and `data-*` attributes `data`.
+  function select(label, options, data) {
+    const node = element("select");
+    node.setAttribute("aria-label", label);
+    for (const [value, text] of Object.entries(options)) node.append(new Option(text, value));
+    Object.assign(node.dataset, data);
+    return node;
+  }
 
   let pagefind = null; // Promise of the Pagefind module, once loading started
   let generation = 0; // bumped by every change of query or filter: older answers are dropped
@@ -71,7 +88,8 @@
   let wanted = false;
   let lastSearchMs = 0; // how long Pagefind's last search took, index chunks loaded
   let pending = []; // results found but not shown yet ("More results")
-  let lastTyped = -Infinity; // when typing last wrote the URL (`remember`)
+  let lastTyped = -Infinity; // when typing last wrote the URL (`writeUrl`)
+  let urlTimer = 0; // a typed query waiting to be written to the URL
   let typed = false; // whether the last change was a key typed in the box
 
   function load() {
@@ -384,18 +402,38 @@
 
   // Put the search in the URL: a new history entry, unless typing goes on (one entry a burst).
   function remember(typing) {
+    clearTimeout(urlTimer);
+    urlTimer = 0;
+    if (typing) urlTimer = setTimeout(() => writeUrl(true), URL_DELAY_MS);
+    else writeUrl(false);
+  }
+
+  function writeUrl(typing) {
+    urlTimer = 0;
     const url = urlWith(searchParams());
     const now = performance.now();
-    if (url !== location.href) {
-      if (typing && now - lastTyped < HISTORY_PAUSE_MS) history.replaceState(history.state, "", url);
-      else history.pushState(null, "", url);
+    try {
+      if (url !== location.href) {
+        if (typing && now - lastTyped < HISTORY_PAUSE_MS) history.replaceState(history.state, "", url);
+        else history.pushState(null, "", url);
+      }
+    } catch {
+      // Past Safari's limit the URL lags until the next change; the search itself goes on.
     }
     lastTyped = typing ? now : -Infinity;
+  }
+
+  // What was typed goes to the URL now (before a result is followed), or never (`false`).
+  function settleUrl(write) {
+    if (urlTimer && write) writeUrl(true);
+    clearTimeout(urlTimer);
+    urlTimer = 0;
   }
 
   // Show the search the URL holds (a shared link, a reload, Back or Forward); close the box
   // when it holds none.
   function restore() {
+    settleUrl(false);
     const params = new URLSearchParams(location.search);
     if (!inUrl(params)) {
       if (searchParams().toString()) {
@@ -421,6 +459,7 @@
 
   // `forget`: drop the search from the URL too, as the reader closed it (not left by a result).
   function close(forget) {
+    settleUrl(!forget);
     toggle.checked = false;
     input.blur();
     if (forget) {
