@@ -39,7 +39,7 @@
   // What `text` names, or null: `{kind, id, keys}`, `kind` one of "arXiv", "DOI",
   // "citation key"; `keys` are the map's keys to try, in order (generator/lookup.py).
   function identify(text) {
-    let query = text.trim().replace(/^<(.*)>$/, "$1");
+    let query = text.trim().replace(/^<(.*)>$/, "$1").replace(/^(arxiv|doi):\s+/i, "$1:");
     if (!query || /\s/.test(query)) return null;
     const url = ARXIV_URL.exec(query);
     if (url) query = url[1];
