@@ -34,6 +34,7 @@ from generator.export import (
     paper_rows,
 )
 from generator.index import ArchiveIndex, Author, Venue, co_authors, group_by_month
+from generator.lookup import lookup_files
 from generator.markup import render_markdown
 from generator.model import MONTH_NAMES, Paper
 from generator.pagemeta import front_matter, page_fields, paper_fields
@@ -106,6 +107,8 @@ HOME, TAG_INDEX, TIMELINE, AUTHOR_INDEX, VENUE_INDEX = (
     "venues/",
 )
 STATS = "stats/"
+LOOKUP = "arxiv/"
+"""The page `?id=2406.19976` sends to the paper (theme_overrides/javascripts/lookup.js)."""
 _SECTION_INDEXES = frozenset((HOME, TAG_INDEX, TIMELINE, AUTHOR_INDEX, VENUE_INDEX))
 
 
@@ -435,6 +438,12 @@ def plan_pages(
         ],
         additions=additions_sparkline(index),
     )
+    plan(
+        None,
+        LOOKUP,
+        "lookup.md.j2",
+        page_fields("Find a paper by its id", "Go to a paper by its arXiv id, DOI or key."),
+    )
     plans.update(_plan_exports(index, site, entries, rows, inputs))
     keys = index.citation_keys
     plans[PurePosixPath("papers.ris")] = PagePlan(
@@ -442,6 +451,9 @@ def plan_pages(
     )
     plans[PurePosixPath("papers.csl.json")] = PagePlan(
         None, functools.partial(archive_csl_json, index.papers, keys, found)
+    )
+    plans.update(
+        {path: PagePlan.ready(text) for path, text in lookup_files(index, _lookup_record).items()}
     )
     return plans
 
@@ -459,6 +471,16 @@ def _shared(paper: Paper, other: Paper, index: ArchiveIndex) -> str:
     names: one byline may hold four Zhangs."""
     tags, authors = paper.shared_with(other)
     return " · ".join([*(index.tag_of[slug].title for slug in tags), *authors])
+
+
+def _lookup_record(paper: Paper) -> list[str]:
+    """What the search box shows of a paper found by its id: page, title, byline, date."""
+    return [
+        url_for_paper(paper),
+        paper.title_text,
+        short_authors(paper.authors, paper.et_al),
+        paper.date.isoformat(),
+    ]
 
 
 def _plan_tags(plan, index: ArchiveIndex, inputs: PageInputs) -> None:  # type: ignore[no-untyped-def]

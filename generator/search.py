@@ -18,10 +18,11 @@ import sys
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
-from html import unescape
+from html import escape, unescape
 from pathlib import Path
 
 from generator.errors import SiteBuildError
+from generator.index import venue_series
 
 INDEX_DIR = "pagefind"
 """The search bundle's folder in the site; `theme_overrides/javascripts/search.js` loads it."""
@@ -51,6 +52,7 @@ _DATE_INDEXED = (
     r'<time datetime="\1" data-pagefind-meta="date:\1" data-pagefind-sort="date:\1"'
     r' data-pagefind-filter="year:\2" data-pagefind-ignore>'
 )
+_VENUE = re.compile(r'<(a|span) class="pa-venue"([^>]*)>([^<]*)</\1>')
 _UPVOTES = '<span class="pa-upvotes"'
 _SIDE_BY_SIDE = re.compile(r"</(span|time)><span")
 _TAGS = '<p class="pa-tags">'
@@ -145,7 +147,8 @@ def search_view(html: str) -> str:
     """Return what Pagefind should read of a built paper page.
 
     A page already marked up for Pagefind is returned unchanged. Otherwise: the paper's
-    header (title, byline as `authors`, venue, tag chips as `tag` filters; the date as
+    header (title, byline as `authors`, venue with its series as the `venue` filter, tag
+    chips as `tag` filters; the date as
     `date`, `year` and sort key but not as words), then the abstract and notes. Buttons,
     citation and BibTeX are left out.
     """
@@ -154,6 +157,7 @@ def search_view(html: str) -> str:
     header = _BUTTONS.sub("", _element(html, _HEADER))
     header = header.replace(_BYLINE, _BYLINE_INDEXED, 1)
     header = _DATE.sub(_DATE_INDEXED, header, count=1)
+    header = _VENUE.sub(_venue_indexed, header, count=1)
     header = header.replace(_UPVOTES, _UPVOTES + " data-pagefind-ignore")
     header = _SIDE_BY_SIDE.sub(r"</\1> <span", header)  # venue, organisation: separate words
     start = header.find(_TAGS)
@@ -166,6 +170,14 @@ def search_view(html: str) -> str:
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"></head><body>'
         f'{header}\n<h2 id="{PROSE_ANCHOR}"></h2>\n{prose}</body></html>'
     )
+
+
+def _venue_indexed(match: re.Match[str]) -> str:
+    """The venue element, filtered by series as the venue pages group it (`ICLR`, not
+    `ICLR 2024`: the year is a filter of its own)."""
+    name, rest, text = match.groups()
+    series = escape(venue_series(unescape(text)))
+    return f'<{name} class="pa-venue" data-pagefind-filter="venue:{series}"{rest}>{text}</{name}>'
 
 
 def _element(html: str, opening: str) -> str:

@@ -424,7 +424,7 @@ def _material_variant(root: Path) -> Path:
         (shutil.copytree if source.is_dir() else shutil.copy)(source, variant / name)
     shutil.rmtree(variant / "theme_overrides" / "partials")
     config = (variant / "mkdocs.yml").read_text(encoding="utf-8")
-    config = re.sub(r"extra_javascript:\n  - javascripts/search.js\n", "", config)
+    config = re.sub(r"extra_javascript:\n(?:  - .*\n)+", "", config)
     config = config.replace("plugins: []", "plugins:\n  - search")
     config = config.replace("docs_dir: build/docs", f"docs_dir: {root / 'build' / 'docs'}")
     (variant / "mkdocs.yml").write_text(config, encoding="utf-8")

@@ -10,11 +10,13 @@ import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
 from generator.build import load_archive, load_project
 from generator.errors import SiteBuildError
+from generator.index import venue_series
 from generator.search import (
     INDEX_DIR,
     PROSE_ANCHOR,
@@ -52,6 +54,7 @@ def test_search_view_keeps_what_readers_search_and_marks_metadata_and_filters() 
     assert view.count('data-pagefind-filter="tag"') == 2
     assert '<span class="pa-upvotes" data-pagefind-ignore>' in view
     assert "</span> <span" in view  # venue and organisation stay two words
+    assert '<span class="pa-venue" data-pagefind-filter="venue:ICLR">ICLR 2024</span>' in view
     assert f'<h2 id="{PROSE_ANCHOR}"></h2>' in view
     assert "We select data" in view
     for left_out in ("arXiv", "Cite", "pa-citation"):
@@ -86,13 +89,21 @@ def test_index_site_indexes_paper_pages_with_authors_year_and_tags(tmp_path: Pat
         "authors": "Ada Lovelace, Alan Turing",
         "date": "2024-03-15",
     }
-    assert page["filters"] == {"tag": ["Data selection", "LLM inference"], "year": ["2024"]}
+    assert page["filters"] == {
+        "tag": ["Data selection", "LLM inference"],
+        "year": ["2024"],
+        "venue": ["ICLR"],
+    }
     assert "ICLR 2024 Babbage Lab" in page["content"]
     settings = json.loads((site / INDEX_DIR / SETTINGS_FILE).read_text(encoding="utf-8"))
     assert settings == {
         "pages": 1,
         "shards": [],
-        "filters": {"tag": {"Data selection": 1, "LLM inference": 1}, "year": {"2024": 1}},
+        "filters": {
+            "year": {"2024": 1},
+            "venue": {"ICLR": 1},
+            "tag": {"Data selection": 1, "LLM inference": 1},
+        },
     }
     assert "15 March" not in page["content"] and "▲" not in page["content"]
 
@@ -312,3 +323,143 @@ def test_an_index_in_shards_searches_and_filters_as_one(
             f"{url}papers/svd-free-low-rank-adaptive-gradient-optimization-for-large/"
         )
         page.close()
+
+
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+
+def _newest_first(titles: list[str], archive) -> bool:  # type: ignore[no-untyped-def]
+    dates = {paper.title: paper.date for paper in archive.papers}
+    shown = [dates[title] for title in titles]
+    return shown == sorted(shown, reverse=True)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+def test_a_search_url_opens_and_reloads_to_the_same_results(
+    browser, site_url: str, archive, viewport: str
+) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=VIEWPORTS[viewport])
+    page = context.new_page()
+    url = f"{site_url}tags/?{urlencode({'q': 'data', 'tag': 'Data selection', 'sort': 'newest'})}"
+    page.goto(url)
+    shown = _results(page)
+    tagged = {p.title for p in archive.papers if "data-selection" in p.tags}
+    assert shown and set(shown) <= tagged and _newest_first(shown, archive)
+    assert page.locator("#__search").is_checked()
+    assert page.input_value(".md-search__input") == "data"
+    assert page.input_value('[data-pa-search-filter="tag"]') == "Data selection"
+    assert page.input_value("[data-pa-search-sort]") == "newest"
+    page.reload()
+    assert _results(page) == shown
+    assert page.url == url
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_back_and_forward_step_through_earlier_searches(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site_url)
+    page.keyboard.press("/")
+    page.keyboard.type("mixture")
+    first = _results(page)
+    page.wait_for_timeout(1100)  # a pause: the next query is a new history entry
+    page.keyboard.press("Control+A")
+    page.keyboard.type("bilevel")
+    second = _results(page)
+    page.wait_for_url(f"{site_url}?q=bilevel")  # once the keys pause
+    assert first != second
+    for step, query, shown in (
+        (page.go_back, "mixture", first),
+        (page.go_forward, "bilevel", second),
+    ):
+        step()
+        page.wait_for_function(f"document.querySelector('.md-search__input').value === '{query}'")
+        assert _results(page) == shown
+        assert page.locator("#__search").is_checked()
+    page.locator(".md-search-result__link").first.click()
+    page.wait_for_url("**/papers/**")
+    page.go_back()  # from the paper back to its search
+    page.wait_for_url(f"{site_url}?q=bilevel")
+    page.wait_for_function("document.getElementById('__search').checked")
+    assert _results(page) == second
+    page.keyboard.press("Escape")  # closing the search takes it out of the URL
+    assert page.url == site_url
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_venue_filter_and_newest_first_sort(page, site_url: str, archive) -> None:  # type: ignore[no-untyped-def]
+    iclr = [p for p in archive.papers if p.venue and venue_series(p.venue) == "ICLR"]
+    page.goto(site_url)
+    page.keyboard.press("/")
+    option = page.locator('[data-pa-search-filter="venue"] option', has_text="ICLR (")
+    assert option.first.inner_text() == f"ICLR ({len(iclr)})"
+    page.keyboard.type("data")
+    _results(page)
+    everywhere = page.locator("[data-pa-search-status]").inner_text()
+    page.select_option('[data-pa-search-filter="venue"]', "ICLR")
+    in_venue = _results(page)
+    assert in_venue and set(in_venue) <= {p.title for p in iclr}
+    count = page.locator("[data-pa-search-status]").inner_text()
+    assert int(count.split()[0]) < int(everywhere.split()[0])
+    page.select_option("[data-pa-search-sort]", "newest")
+    newest = _results(page)
+    assert sorted(newest) == sorted(in_venue) and _newest_first(newest, archive)
+    assert page.url == f"{site_url}?q=data&venue=ICLR&sort=newest"
+    page.fill(".md-search__input", "")  # the venue alone: its papers, newest first
+    listed = _results(page)
+    assert len(listed) == min(10, len(iclr)) and _newest_first(listed, archive)
+
+
+# Type into the box as a key would, and count the results on screen right after the input
+# event is handled, before any search could answer.
+_RESULTS_RIGHT_AFTER_TYPING = """
+(text) => {
+  const input = document.querySelector(".md-search__input");
+  input.value += text;
+  input.dispatchEvent(new Event("input", { bubbles: true }));
+  return document.querySelectorAll(".md-search-result__item").length;
+}
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_typing_clears_the_results_of_the_previous_query_at_once(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site_url)
+    page.keyboard.press("/")
+    page.keyboard.type("mixture")
+    assert _results(page)
+    assert page.evaluate(_RESULTS_RIGHT_AFTER_TYPING, " o") == 0  # a letter: not searched yet
+    assert page.locator("[data-pa-search-status]").inner_text() == ""
+    page.fill(".md-search__input", "mixture")
+    assert _results(page)
+    assert page.evaluate(_RESULTS_RIGHT_AFTER_TYPING, "s") == 0  # searched, not answered yet
+    assert _results(page)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_focused_result_has_a_visible_ring(browser, site_url: str, scheme: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(site_url)
+    page.keyboard.press("/")
+    page.keyboard.type("mixture")
+    page.locator(".md-search-result__item").nth(1).wait_for()
+    page.keyboard.press("ArrowDown")
+    ring = page.evaluate(
+        """() => {
+          const style = getComputedStyle(document.activeElement);
+          const around = getComputedStyle(document.querySelector(".md-search__scrollwrap"));
+          return [document.activeElement.classList.contains("md-search-result__link"), style.outlineStyle,
+                  parseFloat(style.outlineWidth), style.outlineColor, around.backgroundColor];
+        }"""
+    )
+    is_result, style, width, colour, background = ring
+    assert is_result and style == "solid" and width >= 2
+    assert colour not in (background, "rgba(0, 0, 0, 0)")
+    context.close()

@@ -9,6 +9,11 @@
  *
  * The bundle is loaded on first use, relative to this script, so the site works under
  * any sub-path (a GitHub project site) and readers who never search download nothing.
+ *
+ * A pasted id (arXiv id or URL, DOI, citation key) is looked up exactly with lookup.js
+ * rather than searched as words. The search lives in the page's URL (`?q=…&tag=…&year=…
+ * &venue=…&sort=newest`): a link or a reload opens it again, and Back and Forward step
+ * through earlier searches.
  */
 (() => {
   "use strict";
@@ -38,6 +43,12 @@
     "a an and are as at be by for from in into is of on or the to with".split(" "),
   );
   const SHORTCUTS = new Set(["/", "s", "f"]); // Material's keys for opening search
+  // Keys typed this close together make one history entry: Back goes to the previous
+  // search, not to the previous letter.
+  const HISTORY_PAUSE_MS = 1000;
+  // While typing, the URL follows once the keys pause this long: browsers refetch the
+  // favicon on each change, and Safari refuses more than 100 changes in 30 seconds.
+  const URL_DELAY_MS = 300;
 
   const script = document.currentScript;
   const toggle = document.getElementById("__search");
@@ -50,7 +61,23 @@
   const status = root.querySelector("[data-pa-search-status]");
   const list = root.querySelector(".md-search-result__list");
   const more = root.querySelector("[data-pa-search-more]");
-  const filters = [...root.querySelectorAll("[data-pa-search-filter]")];
+  // Pagefind filters (generator/search.py), then the order: made here rather than in every
+  // page's header, which readers who never search would download on each page.
+  const filters = ["tag", "year", "venue"].map((name) =>
+    Object.assign(select(`Filter by ${name}`, { "": `All ${name}s` }, { paSearchFilter: name }), { disabled: true }),
+  );
+  const sort = select("Sort results", { "": "Best match", newest: "Newest first" }, { paSearchSort: "" });
+  root.querySelector("[data-pa-search-filters]").append(...filters, sort);
+  const STATE_PARAMS = ["q", "sort", ...filters.map((select) => select.dataset.paSearchFilter)];
+
+  // A <select> named `label` with `options` (value to text) and `data-*` attributes `data`.
+  function select(label, options, data) {
+    const node = element("select");
+    node.setAttribute("aria-label", label);
+    for (const [value, text] of Object.entries(options)) node.append(new Option(text, value));
+    Object.assign(node.dataset, data);
+    return node;
+  }
 
   let pagefind = null; // Promise of the Pagefind module, once loading started
   let generation = 0; // bumped by every change of query or filter: older answers are dropped
@@ -61,6 +88,9 @@
   let wanted = false;
   let lastSearchMs = 0; // how long Pagefind's last search took, index chunks loaded
   let pending = []; // results found but not shown yet ("More results")
+  let lastTyped = -Infinity; // when typing last wrote the URL (`writeUrl`)
+  let urlTimer = 0; // a typed query waiting to be written to the URL
+  let typed = false; // whether the last change was a key typed in the box
 
   function load() {
     if (!pagefind) {
@@ -93,14 +123,26 @@
 
   function fillFilters(counts) {
     for (const select of filters) {
+      const chosen = select.value; // restored from the URL before the values arrived
       const values = Object.entries(counts[select.dataset.paSearchFilter] || {});
       const byYear = select.dataset.paSearchFilter === "year";
       values.sort(([a], [b]) => (byYear ? b.localeCompare(a) : a.localeCompare(b)));
+      select.replaceChildren(select.options[0]);
       for (const [value, count] of values) {
         select.append(new Option(`${value} (${count})`, value));
       }
-      select.disabled = values.length === 0;
+      choose(select, chosen);
+      select.disabled = values.length === 0 && !chosen;
     }
+  }
+
+  // Select `value`, adding it when the archive has no such value (a stale shared link):
+  // the search then says it found nothing, rather than quietly searching everything.
+  function choose(select, value) {
+    if (value && ![...select.options].some((option) => option.value === value)) {
+      select.append(new Option(`${value} (0)`, value));
+    }
+    select.value = value;
   }
 
   function chosenFilters() {
@@ -126,18 +168,27 @@
     return words.filter((word, index) => index === words.length - 1 || !isStopWord(word));
   }
 
+  // A one-letter last word waits for the next key while the reader types (`MIN_LAST_WORD`);
+  // a query restored from the URL, or a filter chosen after it, is searched as it is.
   function searchable(query) {
-    return query === "" || lastWord(query).length >= MIN_LAST_WORD;
+    return query === "" || !typed || lastWord(query).length >= MIN_LAST_WORD;
   }
 
-  // The query (`typing`) or a filter changed.
-  function changed(typing) {
+  // The query (`typing`) or a filter changed; `restoring`: to what the URL says.
+  function changed(typing, restoring = false) {
     generation++; // what was asked before is not what is wanted now
     clearTimeout(timer);
     wanted = false;
     pending = []; // nor more of its results
     more.hidden = true;
+    typed = typing;
+    if (!restoring) remember(typing);
     const query = input.value.trim();
+    if (typing || restoring) {
+      // Results of the previous query are not results of this one, even for a moment.
+      list.replaceChildren();
+      status.textContent = "";
+    }
     busy(searchable(query));
     if (!searchable(query)) return;
     const longWord = lastWord(query).length >= EAGER_LAST_WORD;
@@ -179,13 +230,14 @@
       busy(false);
       return;
     }
+    if (await foundById(current, query)) return;
     const module = await load();
     if (current !== generation) return;
     const words = searchWords(query);
     // No words but a filter: list the filter's papers, newest first.
     const found = await module.search(query ? words.join(" ") : null, {
       filters: chosen,
-      sort: query ? {} : { date: "desc" },
+      sort: !query || sort.value === "newest" ? { date: "desc" } : {},
     });
     // Pagefind's own time of each shard's search, not counting the loading of index chunks.
     lastSearchMs = [found.timings].flat().reduce((sum, timing) => sum + (timing?.search || 0), 0);
@@ -199,6 +251,25 @@
     pending = found.results;
     // Not awaited: the next search need not wait for these fragments.
     showMore(current, words, true).catch(() => {});
+  }
+
+  // Answer a query that is an id (lookup.js) with its paper alone, whatever the filters;
+  // say so when an arXiv id or DOI is not in the archive, as its words would only find
+  // unrelated papers. Return false when the words should be searched: no id, a
+  // citation-key-like word that is no key, or no id map to read.
+  async function foundById(current, query) {
+    const lookup = window.paperArchiveLookup;
+    const id = lookup && lookup.identify(query);
+    if (!id) return false;
+    const paper = await lookup.find(id).catch(() => undefined);
+    if (current !== generation) return true;
+    if (paper === undefined || (paper === null && id.kind === "citation key")) return false;
+    status.textContent = paper ? `The paper with ${id.kind} ${id.id}` : `No paper with ${id.kind} ${id.id} in this archive`;
+    const item = paper && { url: paper.url, meta: { title: paper.title, authors: paper.authors, date: paper.date } };
+    list.replaceChildren(...(item ? [renderResult(item, [], `${id.kind} ${id.id}`)] : []));
+    more.hidden = true;
+    busy(false);
+    return true;
   }
 
   // `fresh`: replace the previous results with the first new one, not before (no flicker).
@@ -224,7 +295,8 @@
     list.setAttribute("aria-busy", String(value));
   }
 
-  function renderResult(item, words) {
+  // `note`: shown instead of a snippet (the id a paper was found by).
+  function renderResult(item, words, note) {
     const meta = item.meta || {};
     const link = element("a", "md-search-result__link");
     link.href = item.url;
@@ -233,7 +305,7 @@
     article.append(highlighted(element("h1"), meta.title || item.url, words));
     const facts = [meta.authors, (meta.date || "").slice(0, 4)].filter(Boolean).join(" · ");
     if (facts) article.append(highlighted(element("p", "pa-search-result__byline"), facts, words));
-    article.append(snippet(item));
+    article.append(note ? Object.assign(element("p", "pa-search-result__id"), { textContent: note }) : snippet(item));
     const tags = (item.filters && item.filters.tag) || [];
     if (tags.length) {
       const nav = element("nav", "md-tags");
@@ -307,14 +379,93 @@
     return paragraph;
   }
 
+  // The search as URL parameters: `q`, each filter chosen, `sort` unless by relevance.
+  function searchParams() {
+    const params = new URLSearchParams();
+    if (input.value.trim()) params.set("q", input.value.trim());
+    for (const [name, value] of Object.entries(chosenFilters())) params.set(name, value);
+    if (sort.value) params.set("sort", sort.value);
+    return params;
+  }
+
+  // This page's URL with `params` in place of any search it had; other parameters stay.
+  function urlWith(params) {
+    const url = new URL(location.href);
+    for (const name of STATE_PARAMS) url.searchParams.delete(name);
+    for (const [name, value] of params) url.searchParams.set(name, value);
+    return url.href;
+  }
+
+  function inUrl(params) {
+    return STATE_PARAMS.some((name) => params.has(name));
+  }
+
+  // Put the search in the URL: a new history entry, unless typing goes on (one entry a burst).
+  function remember(typing) {
+    clearTimeout(urlTimer);
+    urlTimer = 0;
+    if (typing) urlTimer = setTimeout(() => writeUrl(true), URL_DELAY_MS);
+    else writeUrl(false);
+  }
+
+  function writeUrl(typing) {
+    urlTimer = 0;
+    const url = urlWith(searchParams());
+    const now = performance.now();
+    try {
+      if (url !== location.href) {
+        if (typing && now - lastTyped < HISTORY_PAUSE_MS) history.replaceState(history.state, "", url);
+        else history.pushState(null, "", url);
+      }
+    } catch {
+      // Past Safari's limit the URL lags until the next change; the search itself goes on.
+    }
+    lastTyped = typing ? now : -Infinity;
+  }
+
+  // What was typed goes to the URL now (before a result is followed), or never (`false`).
+  function settleUrl(write) {
+    if (urlTimer && write) writeUrl(true);
+    clearTimeout(urlTimer);
+    urlTimer = 0;
+  }
+
+  // Show the search the URL holds (a shared link, a reload, Back or Forward); close the box
+  // when it holds none.
+  function restore() {
+    settleUrl(false);
+    const params = new URLSearchParams(location.search);
+    if (!inUrl(params)) {
+      if (searchParams().toString()) {
+        input.value = "";
+        for (const select of [...filters, sort]) select.value = "";
+        changed(false, true);
+        close(false);
+      }
+      return;
+    }
+    input.value = params.get("q") || "";
+    for (const select of filters) choose(select, params.get(select.dataset.paSearchFilter) || "");
+    choose(sort, params.get("sort") === "newest" ? "newest" : "");
+    lastTyped = -Infinity;
+    open();
+    changed(false, true);
+  }
+
   function open() {
     toggle.checked = true;
     load().catch(() => {});
   }
 
-  function close() {
+  // `forget`: drop the search from the URL too, as the reader closed it (not left by a result).
+  function close(forget) {
+    settleUrl(!forget);
     toggle.checked = false;
     input.blur();
+    if (forget) {
+      const url = urlWith(new URLSearchParams());
+      if (url !== location.href) history.replaceState(history.state, "", url);
+    }
   }
 
   function isEditable(node) {
@@ -327,7 +478,7 @@
 
   input.addEventListener("focus", open);
   input.addEventListener("input", () => changed(true));
-  for (const select of filters) select.addEventListener("change", () => changed(false));
+  for (const select of [...filters, sort]) select.addEventListener("change", () => changed(false));
   more.addEventListener("click", () => showMore(generation, searchWords(input.value.trim())).catch(() => {}));
   form.addEventListener("submit", (event) => event.preventDefault());
   form.addEventListener("reset", () => {
@@ -338,15 +489,29 @@
   });
 
   // The overlay and the back arrow are labels of the toggle: follow them, as Material does.
+  // Material also closes search, by clicking the toggle, 125 ms after every change of page
+  // or history entry: a search that Back or Forward restored (`restore`) stays open.
+  let closedByReader = false;
+  for (const label of document.querySelectorAll('label[for="__search"]')) {
+    label.addEventListener("click", () => {
+      closedByReader = toggle.checked;
+    });
+  }
   toggle.addEventListener("change", () => {
     if (toggle.checked) input.focus();
-    else input.blur();
+    else if (!closedByReader && inUrl(new URLSearchParams(location.search))) toggle.checked = true;
+    else close(closedByReader);
+    closedByReader = false;
   });
 
-  // A click on a result closes search; Material's instant navigation loads the page.
+  // A click on a result closes search; Material's instant navigation loads the page, and
+  // Back comes back to this search.
   list.addEventListener("click", (event) => {
-    if (event.target instanceof Element && event.target.closest("a")) close();
+    if (event.target instanceof Element && event.target.closest("a")) close(false);
   });
+
+  window.addEventListener("popstate", restore);
+  restore();
 
   document.addEventListener(
     "keydown",
@@ -364,7 +529,7 @@
       const position = items.indexOf(document.activeElement);
       if (event.key === "Escape") {
         event.preventDefault();
-        close();
+        close(true);
       } else if (event.key === "Enter" && document.activeElement === input) {
         event.preventDefault();
         if (items.length) items[0].click();
