@@ -50,6 +50,10 @@ Pages = dict[PurePosixPath, str | bytes]
 
 RECENT_COUNT = 10
 PROLIFIC_COUNT = 30
+CO_AUTHOR_COUNT = 100
+"""Co-authors an author's page names; the rest are counted (their papers name them all)."""
+AUTHOR_FEED_SIZE = 20
+"""Entries of an author's feed: enough for a reader to see what is new since last time."""
 
 
 @dataclass(frozen=True)
@@ -242,13 +246,18 @@ class Fragments:
         return found
 
     def co_authors(self, name: str, to: LinksFrom) -> Markup:
-        """Return `With A (2), B, C`: who wrote with `name`, most joint papers first."""
+        """Return `With A (2), B, C`: who wrote with `name`, most joint papers first, up to
+        `CO_AUTHOR_COUNT` of them and how many more."""
+        everyone = co_authors(name, self._index)
         links = [
             f"{self._author(other.name, to)} ({shared})"
             if shared > 1
             else self._author(other.name, to)
-            for other, shared in co_authors(name, self._index)
+            for other, shared in everyone[:CO_AUTHOR_COUNT]
         ]
+        more = len(everyone) - len(links)
+        if more:
+            links.append(f"and {more} more")
         return Markup(f'<p class="pa-coauthors">With {", ".join(links)}</p>' if links else "")
 
     def _item(self, paper: Paper, to: LinksFrom, chips: bool = True) -> str:
@@ -591,13 +600,13 @@ def _plan_authors(plan, index: ArchiveIndex, inputs: PageInputs, site: SiteInfo)
         )
         # Newest by publication, as the page lists them: a lean feed shows nothing else.
         feeds[PurePosixPath(feed)] = PagePlan(
-            inputs.listing_page("author feed", author, papers=papers[:FEED_SIZE]),
+            inputs.listing_page("author feed", author, papers=papers[:AUTHOR_FEED_SIZE]),
             functools.partial(
                 atom_feed,
                 f"{site.name}: {author.name}",
                 feed,
                 site.url,
-                papers,
+                papers[:AUTHOR_FEED_SIZE],
                 papers[0].date,
                 url_for_author(author),
                 lean=True,
