@@ -146,9 +146,21 @@ def archive_csv(rows: Iterable[PaperRow]) -> bytes:
 
 
 def atom_feed(
-    title: str, feed_path: str, site_url: str, papers: Sequence[Paper], updated: datetime.date
+    title: str,
+    feed_path: str,
+    site_url: str,
+    papers: Sequence[Paper],
+    updated: datetime.date,
+    page: str = "",
+    lean: bool = False,
 ) -> str:
-    """Return an Atom 1.0 feed of `papers` (already in feed order), at most `FEED_SIZE`."""
+    """Return an Atom 1.0 feed of `papers` (already in feed order), at most `FEED_SIZE`,
+    for the page at `page` (a URL from the site root; the home page by default).
+
+    A `lean` feed shows only what lists of papers show (title, authors, tags, publication
+    date) and no summary: an author's feed, of which a paper is in one per author. Its
+    entries link to the paper page, which has the abstract (Atom needs no summary then).
+    """
     feed = ET.Element("feed", xmlns=ATOM)
     _text(feed, "id", f"{site_url}{feed_path}")
     _text(feed, "title", title)
@@ -156,7 +168,7 @@ def atom_feed(
     ET.SubElement(
         feed, "link", rel="self", type="application/atom+xml", href=f"{site_url}{feed_path}"
     )
-    ET.SubElement(feed, "link", rel="alternate", type="text/html", href=site_url)
+    ET.SubElement(feed, "link", rel="alternate", type="text/html", href=f"{site_url}{page}")
     _text(feed, "generator", "paper-archive")
     for paper in papers[:FEED_SIZE]:
         url = f"{site_url}papers/{paper.id}/"
@@ -164,14 +176,16 @@ def atom_feed(
         _text(entry, "id", url)
         _text(entry, "title", paper.title_text)
         ET.SubElement(entry, "link", rel="alternate", type="text/html", href=url)
-        _text(entry, "published", _timestamp(paper.added or paper.date))
-        _text(entry, "updated", _timestamp(paper.added or paper.date))
+        stamp = _timestamp(paper.date if lean else paper.added or paper.date)
+        _text(entry, "published", stamp)
+        _text(entry, "updated", stamp)
         for name in paper.authors:
             _text(ET.SubElement(entry, "author"), "name", name)
         for slug in paper.tags:
             ET.SubElement(entry, "category", term=slug)
-        summary = plain_text(paper.abstract) if paper.abstract else "No abstract yet."
-        _text(entry, "summary", summary)
+        if not lean:
+            summary = plain_text(paper.abstract) if paper.abstract else "No abstract yet."
+            _text(entry, "summary", summary)
     ET.indent(feed, space=" ")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 

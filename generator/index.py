@@ -18,6 +18,10 @@ from generator.model import Archive, Paper, Tag
 from generator.slugs import to_slug
 
 RELATED_COUNT = 5
+AUTHOR_PAGE_MIN = 2
+"""Papers an author needs for a page and a feed of their own; the others are an entry on
+their letter page. At 10,000 papers most authors of a real archive have one paper, and a
+page costs some 15 KB of theme around a single line (README: Authors)."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,8 @@ class Author:
     """Last word of the name: what the author list sorts and groups by."""
     letter: str
     """Authors page the author is listed on: `a` to `z`, or `other`."""
+    has_page: bool
+    """Has a page and a feed of their own (`AUTHOR_PAGE_MIN` papers or more)."""
 
 
 @dataclass(frozen=True)
@@ -246,7 +252,9 @@ def _authors(by_author: Mapping[str, list[Paper]]) -> tuple[Author, ...]:
         slug = slugs[name]
         family_name = _family_name(name)
         initial = to_slug(family_name)[:1]
-        authors.append(Author(name, slug, family_name, initial if initial.isalpha() else "other"))
+        letter = initial if initial.isalpha() else "other"
+        has_page = len(by_author[name]) >= AUTHOR_PAGE_MIN
+        authors.append(Author(name, slug, family_name, letter, has_page))
     return tuple(authors)
 
 

@@ -51,6 +51,10 @@ Pages = dict[PurePosixPath, str | bytes]
 
 RECENT_COUNT = 10
 PROLIFIC_COUNT = 30
+CO_AUTHOR_COUNT = 100
+"""Co-authors an author's page names; the rest are counted (their papers name them all)."""
+AUTHOR_FEED_SIZE = 20
+"""Entries of an author's feed: enough for a reader to see what is new since last time."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,21 @@ def url_for_venue(venue: Venue) -> str:
 def url_for_letter(letter: str) -> str:
     """Return the URL of the authors page for family names starting with `letter`."""
     return f"authors/{letter}/"
+
+
+def url_for_author(author: Author) -> str:
+    """Return the URL of an author's own page: `authors/<letter>/<slug>/`.
+
+    Under the letter page, so no name can slug like a letter page; stable while the name
+    (and so its slug) is. Only authors with `has_page` have one.
+    """
+    return f"authors/{author.letter}/{author.slug}/"
+
+
+def author_feed_path(author: Author) -> str:
+    """Return the Atom feed of an author with a page: `author-<slug>.xml`, in the site
+    root for the reason `tag_feed_path` gives; the prefix keeps it apart from tag feeds."""
+    return f"author-{author.slug}.xml"
 
 
 HOME, TAG_INDEX, TIMELINE, AUTHOR_INDEX, VENUE_INDEX = (
@@ -149,6 +168,13 @@ class LinksFrom:
         return relative_url(self.source, url_for_letter(letter))
 
     def author(self, author: Author) -> str:
+        """Link to the author's page, or to their entry on the letter page if they have none."""
+        if author.has_page:
+            return relative_url(self.source, url_for_author(author))
+        return self.author_entry(author)
+
+    def author_entry(self, author: Author) -> str:
+        """Link to the author's entry on their letter page (`authors/s/#jane-smith`)."""
         return relative_url(self.source, url_for_letter(author.letter), author.slug)
 
     def tag_index(self) -> str:
@@ -187,7 +213,7 @@ class Fragments:
         macros = environment.get_template("_macros.md.j2").module
         self._paper_item = macros.paper_item  # type: ignore[attr-defined]
         self._tag_chips = macros.tag_chips  # type: ignore[attr-defined]
-        self._items: dict[tuple[str, int], str] = {}
+        self._items: dict[tuple[str, int, bool], str] = {}
         self._authors: dict[tuple[str, int], str] = {}
         self._chips: dict[tuple[tuple[str, ...], int], Markup] = {}
 
@@ -200,9 +226,10 @@ class Fragments:
             entry = Markup(entry.removesuffix("</li>")) + reason
         return entry
 
-    def list(self, papers: Iterable[Paper], to: LinksFrom) -> Markup:
-        """Return a `<ul class="pa-list">` of `papers`, one entry per line."""
-        entries = "".join(f"{self._item(paper, to)}\n" for paper in papers)
+    def list(self, papers: Iterable[Paper], to: LinksFrom, chips: bool = True) -> Markup:
+        """Return a `<ul class="pa-list">` of `papers`, one entry per line; without tag
+        chips when not `chips` (author pages: a paper is listed once per author)."""
+        entries = "".join(f"{self._item(paper, to, chips)}\n" for paper in papers)
         return Markup(f'<ul class="pa-list">\n{entries}</ul>')
 
     def author(self, name: str, to: LinksFrom) -> Markup:
@@ -222,20 +249,25 @@ class Fragments:
         return found
 
     def co_authors(self, name: str, to: LinksFrom) -> Markup:
-        """Return `With A (2), B, C`: who wrote with `name`, most joint papers first."""
+        """Return `With A (2), B, C`: who wrote with `name`, most joint papers first, up to
+        `CO_AUTHOR_COUNT` of them and how many more."""
+        everyone = co_authors(name, self._index)
         links = [
             f"{self._author(other.name, to)} ({shared})"
             if shared > 1
             else self._author(other.name, to)
-            for other, shared in co_authors(name, self._index)
+            for other, shared in everyone[:CO_AUTHOR_COUNT]
         ]
+        more = len(everyone) - len(links)
+        if more:
+            links.append(f"and {more} more")
         return Markup(f'<p class="pa-coauthors">With {", ".join(links)}</p>' if links else "")
 
-    def _item(self, paper: Paper, to: LinksFrom) -> str:
-        found = self._items.get((paper.id, to.depth))
+    def _item(self, paper: Paper, to: LinksFrom, chips: bool = True) -> str:
+        found = self._items.get((paper.id, to.depth, chips))
         if found is None:
-            found = str(self._paper_item(paper, self._index, to))
-            self._items[paper.id, to.depth] = found
+            found = str(self._paper_item(paper, self._index, to, chips))
+            self._items[paper.id, to.depth, chips] = found
         return found
 
     def _author(self, name: str, to: LinksFrom) -> str:
@@ -291,7 +323,7 @@ class PageInputs:
         found = self._listings.get(paper.id)
         if found is None:
             authors = [self._index.author_of[name] for name in paper.authors]
-            anchors = [(author.slug, author.letter) for author in authors]
+            anchors = [(author.slug, author.letter, author.has_page) for author in authors]
             shown = (*shown_in_lists(paper), anchors)
             found = self._listings[paper.id] = digest(repr(shown).encode())
         return found
@@ -415,7 +447,7 @@ def plan_pages(
     if only_papers is None:
         _plan_tags(plan, index, inputs)
         _plan_timeline(plan, index, inputs)
-        _plan_authors(plan, index, inputs)
+        plans.update(_plan_authors(plan, index, inputs, site))
         _plan_venues(plan, index, inputs)
     plan(
         None,
@@ -535,7 +567,9 @@ def _plan_timeline(plan, index: ArchiveIndex, inputs: PageInputs) -> None:  # ty
         )
 
 
-def _plan_authors(plan, index: ArchiveIndex, inputs: PageInputs) -> None:  # type: ignore[no-untyped-def]
+def _plan_authors(plan, index: ArchiveIndex, inputs: PageInputs, site: SiteInfo) -> Plans:  # type: ignore[no-untyped-def]
+    """Plan the authors index, the letter pages (an entry per author, the anchor old links
+    name), and a page for each author with `has_page`; return the plans of their feeds."""
     letters = _authors_by_letter(index)
     prolific = sorted(index.authors, key=lambda a: -len(index.by_author[a.name]))[:PROLIFIC_COUNT]
     plan(
@@ -553,8 +587,9 @@ def _plan_authors(plan, index: ArchiveIndex, inputs: PageInputs) -> None:  # typ
             f"Authors of the archive whose family name starts with {label}.",
             hide=["toc"],
         )
-        shown = [(a.name, a.slug, len(index.by_author[a.name])) for a in authors]
-        papers = (paper for author in authors for paper in index.by_author[author.name])
+        shown = [(a.name, a.slug, a.has_page, len(index.by_author[a.name])) for a in authors]
+        # Only an author without a page of their own has their paper on the letter page.
+        papers = (index.by_author[a.name][0] for a in authors if not a.has_page)
         nav = [other for other, _ in letters]
         plan(
             inputs.listing_page("letter", letter, nav, shown, papers=papers),
@@ -565,6 +600,41 @@ def _plan_authors(plan, index: ArchiveIndex, inputs: PageInputs) -> None:  # typ
             letters=letters,
             authors=authors,
         )
+    feeds: Plans = {}
+    for author in index.authors:
+        if not author.has_page:
+            continue
+        papers = index.by_author[author.name]
+        feed = author_feed_path(author)
+        meta = page_fields(
+            author.name,
+            f"Papers by {author.name} in the archive, newest first, and their co-authors.",
+            feed={"href": feed, "title": escape(f"{author.name}: papers")},
+            hide=["toc"],
+        )
+        plan(
+            inputs.listing_page("author", author, papers=papers),
+            url_for_author(author),
+            "author.md.j2",
+            meta,
+            author=author,
+            papers=papers,
+        )
+        # Newest by publication, as the page lists them: a lean feed shows nothing else.
+        feeds[PurePosixPath(feed)] = PagePlan(
+            inputs.listing_page("author feed", author, papers=papers[:AUTHOR_FEED_SIZE]),
+            functools.partial(
+                atom_feed,
+                f"{site.name}: {author.name}",
+                feed,
+                site.url,
+                papers[:AUTHOR_FEED_SIZE],
+                papers[0].date,
+                url_for_author(author),
+                lean=True,
+            ),
+        )
+    return feeds
 
 
 def _plan_venues(plan, index: ArchiveIndex, inputs: PageInputs) -> None:  # type: ignore[no-untyped-def]
@@ -720,6 +790,7 @@ def _environment() -> jinja2.Environment:
             letter_label=letter_label,
             tag_of=lambda slug, index: index.tag_of[slug],
             tag_feed_path=tag_feed_path,
+            author_feed_path=author_feed_path,
         )
         _ENVIRONMENTS.append(environment)
     return _ENVIRONMENTS[0]

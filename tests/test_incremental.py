@@ -117,10 +117,44 @@ def add_paper(papers: Path) -> None:
     write_yaml(papers / "another-look.yaml", data)
 
 
+def _authors_of(papers: Path) -> dict[str, list[str]]:
+    """Each author of the published papers, with the ids of their papers in file order."""
+    found: dict[str, list[str]] = {}
+    for path in published_paper_files(papers):
+        for name in read_yaml(path)["authors"]:
+            found.setdefault(name, []).append(path.stem)
+    return found
+
+
+def second_paper_for_an_author(papers: Path) -> None:
+    """Add the subject's last one-paper author to the other paper: they now have a page,
+    and every page naming them links to it."""
+    authors = _authors_of(papers)
+    name = next(
+        n
+        for n in reversed(read_yaml(papers / f"{SUBJECT}.yaml")["authors"])
+        if len(authors[n]) == 1
+    )
+    change(OTHER, "authors", lambda names: [*names, name])(papers)
+
+
+def one_paper_left_for_an_author(papers: Path) -> None:
+    """Take an author of two papers off the second, who has more authors: their page goes."""
+    authors = _authors_of(papers)
+    name, (_, second) = next(
+        (name, ids)
+        for name, ids in sorted(authors.items())
+        if len(ids) == 2 and len(read_yaml(papers / f"{ids[1]}.yaml")["authors"]) > 1
+    )
+    change(second, "authors", lambda names: [n for n in names if n != name])(papers)
+
+
 EDITS: dict[str, Callable[[Path], None]] = {
     "abstract": change(SUBJECT, "abstract", lambda abstract: f"Revised. {abstract}"),
     "title": change(SUBJECT, "title", lambda title: f"Revised: {title}"),
     "author renamed": change(SUBJECT, "authors", lambda names: [*names[:-1], f"{names[-1]}-Zhou"]),
+    "author's second paper": second_paper_for_an_author,
+    "author's one paper left": one_paper_left_for_an_author,
     "tags": other_tags,
     "date": change(SUBJECT, "date", lambda date: datetime.date(date.year - 1, date.month, 1)),
     "notes": change(SUBJECT, "notes", lambda _: "Read *this* first."),
@@ -202,7 +236,9 @@ def test_one_abstract_edit_rewrites_its_page_and_the_downloads_only(generated_co
     EDITS["abstract"](root / "papers")
     written = {path.as_posix() for path in generate(load_project(root)).report.written}
     assert f"papers/{SUBJECT}.md" in written
-    assert not {path for path in written if path.startswith(("tags/", "authors/", "timeline/"))}
+    assert not {
+        path for path in written if path.startswith(("tags/", "authors/", "author-", "timeline/"))
+    }
 
 
 def test_an_edit_no_other_page_shows_plans_only_that_papers_page(

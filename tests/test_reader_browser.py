@@ -217,7 +217,17 @@ def test_stats_chart_is_visible(context, site_url: str) -> None:  # type: ignore
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", ["", f"papers/{PAPER_ID}/", "tags/data-selection/", "stats/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "",
+        f"papers/{PAPER_ID}/",
+        "tags/data-selection/",
+        "stats/",
+        "authors/z/tong-zhang/",
+        "authors/z/",
+    ],
+)
 def test_no_serious_accessibility_violations(
     browser, site_url: str, path: str, scheme: str, viewport: dict[str, int]
 ) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,105 @@
+"""Author pages in Chromium, on a desktop and a 390x844 phone: a byline name reads as a
+link, clicking it lands on the author's page (or their entry, for one paper), whose
+feed a reader can follow."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from generator.build import load_archive, load_project
+from generator.index import ArchiveIndex, Author, build_indexes
+from generator.model import Paper
+from generator.render import author_feed_path, url_for_author, url_for_paper
+from tests.conftest import serve_directory
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site: Path) -> Iterator[str]:
+    with serve_directory(built_site / "site") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def index(built_site: Path) -> ArchiveIndex:
+    return build_indexes(load_archive(load_project(built_site))[0])
+
+
+def first_paper_by(index: ArchiveIndex, has_page: bool) -> tuple[Paper, Author]:
+    """The newest paper with an author who has (or has not) a page, and that author."""
+    return next(
+        (paper, index.author_of[name])
+        for paper in index.papers
+        for name in paper.authors
+        if index.author_of[name].has_page is has_page
+    )
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_clicking_an_author_on_a_paper_page_lands_on_their_page(  # type: ignore[no-untyped-def]
+    browser, site_url: str, index: ArchiveIndex, viewport: str
+) -> None:
+    paper, author = first_paper_by(index, has_page=True)
+    context = browser.new_context(viewport=VIEWPORTS[viewport])
+    page = context.new_page()
+    page.goto(site_url + url_for_paper(paper))
+    page.locator(".pa-byline a", has_text=author.name).first.click()
+    page.wait_for_url(f"**/{url_for_author(author)}")
+    assert page.locator("h1").inner_text() == author.name
+    listed = page.locator("ul.pa-list .pa-item__title")
+    papers = index.by_author[author.name]
+    assert [listed.nth(i).evaluate("a => a.href") for i in range(listed.count())] == [
+        f"{site_url}{url_for_paper(p)}" for p in papers
+    ]
+    feed = page.locator(f'link[rel=alternate][href$="{author_feed_path(author)}"]')
+    response = page.request.get(feed.evaluate("link => link.href"))
+    parsed = feedparser.parse(response.body())
+    assert parsed.version == "atom10"
+    # Feeds link to the configured site address, not to this test server.
+    assert [entry.link.split("/", 3)[3] for entry in parsed.entries] == [
+        url_for_paper(p) for p in papers[: len(parsed.entries)]
+    ]
+    context.close()
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_clicking_an_author_of_one_paper_lands_on_their_entry(  # type: ignore[no-untyped-def]
+    browser, site_url: str, index: ArchiveIndex, viewport: str
+) -> None:
+    paper, author = first_paper_by(index, has_page=False)
+    context = browser.new_context(viewport=VIEWPORTS[viewport])
+    page = context.new_page()
+    page.goto(site_url + url_for_paper(paper))
+    page.locator(".pa-byline a", has_text=author.name).first.click()
+    page.wait_for_url(f"**/authors/{author.letter}/#{author.slug}")
+    entry = page.locator("li:target")
+    assert entry.get_attribute("id") == author.slug
+    assert entry.is_visible()
+    entry.locator("a").click()
+    page.wait_for_url(f"**/{url_for_paper(paper)}")
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_byline_names_read_as_links(browser, site_url: str, index, scheme: str) -> None:  # type: ignore[no-untyped-def]
+    """Coloured apart from the text around them and underlined, before any hover."""
+    paper, _ = first_paper_by(index, has_page=True)
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(site_url + url_for_paper(paper))
+    style = page.locator(".pa-byline a").first.evaluate(
+        """link => {
+            const own = getComputedStyle(link), around = getComputedStyle(link.parentElement);
+            return [own.color, around.color, own.textDecorationLine];
+        }"""
+    )
+    context.close()
+    link_colour, text_colour, decoration = style
+    assert link_colour != text_colour
+    assert "underline" in decoration
