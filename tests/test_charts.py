@@ -190,7 +190,7 @@ def test_no_papers_no_sparkline_and_a_stats_page_that_says_so() -> None:
     assert "pa-sparkline" not in pages[PurePosixPath("index.md")]
 
 
-def test_one_paper_gets_a_chart_with_an_axis_and_a_full_bar() -> None:
+def test_one_paper_gets_a_chart_with_an_axis_a_full_bar_and_singular_words() -> None:
     index = build_indexes(Archive(papers=(paper("p1", "2024-06-03", tags=("a", "b")),), tags=TAGS))
     context = stats(index)
     root = ET.fromstring(str(context["month_chart"]))
@@ -203,6 +203,10 @@ def test_one_paper_gets_a_chart_with_an_axis_and_a_full_bar() -> None:
         ("b", 1, 100.0),
         ("c", 0, 0.0),
     ]
-    page = render_pages(index, SiteInfo("Site", "About."))[PurePosixPath("stats.md")]
+    pages = render_pages(index, SiteInfo("Site", "About."))
+    page = pages[PurePosixPath("stats.md")]
+    assert "<strong>1</strong> paper</span><span><strong>1</strong> author</span>" in page
+    assert "<strong>3</strong> tags</span>" in page
+    assert "<span><strong>2024</strong></span>" in pages[PurePosixPath("index.md")]
     assert page.count('class="pa-bars__bar"') == 2
     assert '<th scope="row"><a href="../timeline/2024/">2024</a></th><td>1</td>' in page
