@@ -30,7 +30,6 @@ _UNSAFE_IN_MATH = re.compile(r"(?<!\\)[%#&]")
 # BibTeX splits a name list at the word "and" (any case): a name holding it is braced whole.
 _AND_WORD = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
 _SPECIALS = {
-    "\\$": r"\$",  # a paper file's literal dollar, already in LaTeX's spelling: one unit
     "\\": r"\textbackslash{}",
     "{": r"\{",
     "}": r"\}",
@@ -42,7 +41,9 @@ _SPECIALS = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
-_SPECIAL_CHARACTERS = re.compile("|".join(re.escape(c) for c in _SPECIALS))  # `\$` first
+_SPECIAL_CHARACTERS = re.compile("|".join(re.escape(c) for c in _SPECIALS))
+# In a title, as in an abstract, `\$` is a literal dollar already in LaTeX's spelling.
+_SPECIAL_OR_DOLLAR = re.compile(r"\\\$|" + _SPECIAL_CHARACTERS.pattern)
 # A word with a capital after its first letter (LLM, ScaleBiO, GPT-4, MoE) keeps its case.
 _PROTECTED_WORD = re.compile(
     r"(?<![\w{])([A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*[A-Z0-9][A-Za-z0-9-]*|[A-Z]\d[\w-]*)"
@@ -108,7 +109,7 @@ def format_bibtex(paper: Paper, key: str) -> str:
     year = publication_year(paper)
     names = [_escape_name(name) for name in paper.authors] + (["others"] if paper.et_al else [])
     fields: list[tuple[str, str]] = [
-        ("title", escape_bibtex(paper.title, protect_case=True)),
+        ("title", escape_bibtex(paper.title, protect_case=True, literal_dollars=True)),
         ("author", " and ".join(names)),
         ("year", str(year)),
     ]
@@ -139,17 +140,18 @@ def format_bibtex(paper: Paper, key: str) -> str:
     return f"@{kind}{{{key},\n{body}\n}}\n"
 
 
-def escape_bibtex(text: str, protect_case: bool = False) -> str:
-    """Escape BibTeX specials outside `$...$`; with `protect_case`, brace acronyms."""
+def escape_bibtex(text: str, protect_case: bool = False, literal_dollars: bool = False) -> str:
+    """Escape BibTeX specials outside `$...$`; with `protect_case`, brace acronyms; with
+    `literal_dollars` (titles), keep `\\$` as the dollar it already is."""
     pieces: list[str] = []
     position = 0
     for math in _INLINE_MATH.finditer(text):
-        pieces.append(_escape_prose(text[position : math.start()], protect_case))
+        pieces.append(_escape_prose(text[position : math.start()], protect_case, literal_dollars))
         formula = math.group(0)
         safe = braces_balanced(formula) and not _UNSAFE_IN_MATH.search(formula)
-        pieces.append(formula if safe else _escape_prose(formula, False))
+        pieces.append(formula if safe else _escape_prose(formula, False, literal_dollars))
         position = math.end()
-    pieces.append(_escape_prose(text[position:], protect_case))
+    pieces.append(_escape_prose(text[position:], protect_case, literal_dollars))
     return "".join(pieces)
 
 
@@ -159,13 +161,14 @@ def _escape_name(name: str) -> str:
     return f"{{{escaped}}}" if _AND_WORD.search(name) else escaped
 
 
-def _escape_prose(text: str, protect_case: bool) -> str:
+def _escape_prose(text: str, protect_case: bool, literal_dollars: bool) -> str:
     # Classic BibTeX counts `\{` as a brace too, so a lone brace becomes a brace-free macro.
     lone_braces = (
         {} if braces_balanced(text) else {"{": r"\textbraceleft ", "}": r"\textbraceright "}
     )
-    escaped = _SPECIAL_CHARACTERS.sub(
-        lambda m: lone_braces.get(m.group(0)) or _SPECIALS[m.group(0)], text
+    specials = _SPECIAL_OR_DOLLAR if literal_dollars else _SPECIAL_CHARACTERS
+    escaped = specials.sub(
+        lambda m: lone_braces.get(m.group(0)) or _SPECIALS.get(m.group(0), r"\$"), text
     )
     return _PROTECTED_WORD.sub(r"{\1}", escaped) if protect_case else escaped
 

@@ -49,7 +49,13 @@ def test_generate_on_a_broken_archive_writes_nothing(make_archive) -> None:  # t
 
 def test_generate_then_remove_a_paper_deletes_its_page(make_archive) -> None:  # type: ignore[no-untyped-def]
     project = make_archive(
-        {"good.yaml": VALID_PAPER, "other.yaml": VALID_PAPER.replace("A Valid Paper", "Another")}
+        {
+            "good.yaml": VALID_PAPER,
+            # Other authors (same initials), so no author or letter page depends on it alone.
+            "other.yaml": VALID_PAPER.replace("A Valid Paper", "Another")
+            .replace("Ada Lovelace", "Ann Lee")
+            .replace("Alan Turing", "Tom Tate"),
+        }
     )
     first = invoke(project.root, "generate")
     assert first.exit_code == 0, first.output
