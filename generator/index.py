@@ -46,6 +46,8 @@ class Author:
     """Has a page and a feed of their own (`AUTHOR_PAGE_MIN` papers or more)."""
     orcid: str | None = None
     """Their ORCID iD, when a paper file gives one."""
+    other_names: tuple[str, ...] = ()
+    """Other spellings their papers use under the same iD, most used first."""
 
 
 @dataclass(frozen=True)
@@ -292,9 +294,11 @@ def _authors(
             key = person(paper, name)
             if not people[key] or people[key][-1] is not paper:
                 people[key].append(paper)
-            # Insertion order is newest first: of equally frequent spellings, max keeps the first.
             spellings[key][name] = spellings[key].get(name, 0) + 1
-    named = {key: max(found, key=found.__getitem__) for key, found in spellings.items()}
+    # Insertion order is newest first, and sorted() is stable: of equally frequent spellings,
+    # the newest paper's comes first.
+    ranked = {key: sorted(found, key=lambda name: -found[name]) for key, found in spellings.items()}
+    named = {key: names[0] for key, names in ranked.items()}
     keys = sorted(people, key=lambda key: (*_by_name_of(named[key]), key[0]))
     slugs = _author_slugs([(named[key], key[0]) for key in keys])
     authors = {}
@@ -304,7 +308,9 @@ def _authors(
         initial = to_slug(family_name)[:1]
         letter = initial if initial.isalpha() else "other"
         has_page = len(people[key]) >= AUTHOR_PAGE_MIN
-        authors[key] = Author(name, slug, family_name, letter, has_page, key[0] or None)
+        orcid = key[0] or None
+        others = tuple(ranked[key][1:])
+        authors[key] = Author(name, slug, family_name, letter, has_page, orcid, others)
     by_author = {authors[key].slug: tuple(people[key]) for key in keys}
     bylines = {
         paper.id: tuple(authors[person(paper, name)] for name in paper.authors) for paper in papers

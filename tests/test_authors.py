@@ -148,7 +148,9 @@ def test_orcid_ids_join_spellings_split_homonyms_and_link_out() -> None:
     pages = {path: str(content) for path, content in rendered.items()}
 
     page = pages[PurePosixPath("authors/l/ada-lovelace-0000-0002-1825-0097.md")]
-    assert re.findall(r"<h1>(.*)</h1>", page) == ["Ada Lovelace"]
+    assert re.findall(r"<h1>(.*)</h1>\n(.*)", page) == [
+        ("Ada Lovelace", '<p class="pa-subtle">Also written A. Lovelace</p>')
+    ]
     assert re.findall(r'class="pa-item__title" href="([^"]+)"', page) == [
         "../../../papers/p1/",
         "../../../papers/p2/",

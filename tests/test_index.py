@@ -82,6 +82,7 @@ def test_one_orcid_under_two_spellings_is_one_author_named_as_most_papers_spell_
     index = build_indexes(Archive(papers=papers, tags=TAGS))
     (ada,) = [author for author in index.authors if author.orcid == LOVELACE]
     assert (ada.name, ada.slug, ada.has_page) == ("Ada Lovelace", "ada-lovelace", True)
+    assert ada.other_names == ("A. Lovelace",)
     assert [p.id for p in index.by_author[ada.slug]] == ["p1", "p2", "p3"]
     assert index.bylines["p1"][0] is ada
     assert [a.name for a in index.authors] == ["Ada Lovelace", "Bo Wu"]
