@@ -437,6 +437,13 @@ class _PaperChecker:
                     f" character a check digit), got {_describe(identifier)}; copy it from"
                     " orcid.org",
                 )
+            elif any(orcid == given for _, given in pairs):
+                first = next(named for named, given in pairs if given == orcid)
+                self.error(
+                    key,
+                    f"'orcid' of {clean!r} repeats the iD of {first!r}; one iD is one"
+                    " person: keep it for the right one",
+                )
             else:
                 pairs.append((clean, orcid))
         return tuple(pairs)

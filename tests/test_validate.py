@@ -403,6 +403,15 @@ def test_an_orcid_that_is_no_id_is_an_error(value: str, shown: str) -> None:
     ]
 
 
+def test_one_orcid_for_two_authors_of_a_paper_is_an_error() -> None:
+    assert messages(
+        VALID + "orcid:\n  Ada Lovelace: 0000-0002-1825-0097\n  Alan Turing: 0000-0002-1825-0097\n"
+    ) == [
+        "papers/paper.yaml:11: 'orcid' of 'Alan Turing' repeats the iD of 'Ada Lovelace'; one iD"
+        " is one person: keep it for the right one"
+    ]
+
+
 def test_orcid_must_be_a_mapping() -> None:
     assert messages(VALID + "orcid: 0000-0002-1825-0097\n") == [
         "papers/paper.yaml:9: 'orcid' must be a mapping of author name to ORCID iD, got"
