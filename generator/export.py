@@ -24,7 +24,8 @@ ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
 JSON_FIELDS = (
     "id", "url", "title", "authors", "et_al", "date", "added", "abstract", "tags", "arxiv",
-    "arxiv_category", "doi", "venue", "organization", "upvotes", "links", "notes", "citation_key",
+    "arxiv_category", "doi", "venue", "organization", "upvotes", "links", "notes", "orcid",
+    "citation_key",
 )  # fmt: skip
 CSV_FIELDS = (
     "id",
@@ -84,6 +85,7 @@ def paper_record(paper: Paper, index: ArchiveIndex, site_url: str) -> dict[str, 
         "upvotes": paper.upvotes,
         "links": {link.kind: link.url for link in paper.links},
         "notes": paper.notes,
+        "orcid": dict(paper.orcid),
         "citation_key": index.citation_keys[paper.id],
     }
     assert tuple(record) == JSON_FIELDS

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -26,17 +26,28 @@ page costs some 15 KB of theme around a single line (README: Authors)."""
 
 @dataclass(frozen=True)
 class Author:
-    """A byline name with the URL fragment of its entry on the authors pages."""
+    """A person of the byline names, with the URL fragment of their entry on the authors pages.
+
+    One name is one author, unless paper files give ORCID iDs: one iD is one author whatever
+    the spelling, and one name under two iDs is two authors.
+    """
 
     name: str
+    """The spelling most of their papers use (of equally many, the newest paper's)."""
     slug: str
-    """Unique across the archive (`wei-li`, `wei-li-2` when two spellings slug alike)."""
+    """Unique across the archive: `wei-li`, `wei-li-2` when two spellings slug alike, and
+    `ada-lovelace-0000-0002-1825-0097` for an author with an iD whose name slugs like
+    another author's."""
     family_name: str
     """Last word of the name: what the author list sorts and groups by."""
     letter: str
     """Authors page the author is listed on: `a` to `z`, or `other`."""
     has_page: bool
     """Has a page and a feed of their own (`AUTHOR_PAGE_MIN` papers or more)."""
+    orcid: str | None = None
+    """Their ORCID iD, when a paper file gives one."""
+    other_names: tuple[str, ...] = ()
+    """Other spellings their papers use under the same iD, most used first."""
 
 
 @dataclass(frozen=True)
@@ -64,9 +75,9 @@ class ArchiveIndex:
     authors: tuple[Author, ...]
     """Every author, sorted by family name, then full name."""
     by_author: Mapping[str, tuple[Paper, ...]]
-    """Author name to their papers, newest first."""
-    author_of: Mapping[str, Author]
-    """Name to `Author`."""
+    """Author slug to their papers, newest first."""
+    bylines: Mapping[str, tuple[Author, ...]]
+    """Paper id to the `Author` of each of its `authors`, in byline order."""
     recently_added: tuple[Paper, ...]
     """Papers by `added` date, newest first (undated additions last)."""
     citation_keys: Mapping[str, str]
@@ -99,14 +110,14 @@ def build_indexes(
     papers = newest_first(archive.papers)
     by_tag: dict[str, list[Paper]] = {tag.slug: [] for tag in archive.tags}
     by_year: dict[int, list[Paper]] = defaultdict(list)
-    by_author: dict[str, list[Paper]] = defaultdict(list)
     for paper in papers:
         for slug in paper.tags:
             by_tag[slug].append(paper)
         by_year[paper.year].append(paper)
-        for name in dict.fromkeys(paper.authors):  # two people of one name: one list entry
-            by_author[name].append(paper)
-    authors = _authors(by_author)
+    by_author, bylines = _authors(papers)
+    authors = tuple(
+        sorted({author for byline in bylines.values() for author in byline}, key=_by_name)
+    )
     venues = _venues(papers)
     return ArchiveIndex(
         papers=papers,
@@ -115,8 +126,8 @@ def build_indexes(
         by_tag={slug: tuple(found) for slug, found in by_tag.items()},
         by_year={year: tuple(by_year[year]) for year in sorted(by_year, reverse=True)},
         authors=authors,
-        by_author={author.name: tuple(by_author[author.name]) for author in authors},
-        author_of={author.name: author for author in authors},
+        by_author=by_author,
+        bylines=bylines,
         recently_added=_recently_added(papers),
         citation_keys=assign_citation_keys(papers),
         tag_of={tag.slug: tag for tag in archive.tags},
@@ -129,7 +140,16 @@ def build_indexes(
 
 def indexed_fields(paper: Paper) -> tuple[object, ...]:
     """What `build_indexes` reads of a paper: its groups, orders, slugs and citation key."""
-    return (paper.id, paper.date, paper.added, paper.title, paper.authors, paper.tags, paper.venue)
+    return (
+        paper.id,
+        paper.date,
+        paper.added,
+        paper.title,
+        paper.authors,
+        paper.orcid,
+        paper.tags,
+        paper.venue,
+    )
 
 
 def reindexed(index: ArchiveIndex, archive: Archive) -> ArchiveIndex | None:
@@ -157,7 +177,7 @@ def reindexed(index: ArchiveIndex, archive: Archive) -> ArchiveIndex | None:
         return tuple(edited.get(paper.id, paper) for paper in papers)
 
     tags = {slug for paper in edited.values() for slug in paper.tags}
-    names = {name for paper in edited.values() for name in paper.authors}
+    slugs = {author.slug for paper_id in edited for author in index.bylines[paper_id]}
     years = {paper.year for paper in edited.values()}
     series = {index.venue_of[paper_id].name for paper_id in edited if paper_id in index.venue_of}
     venues = tuple(
@@ -174,7 +194,7 @@ def reindexed(index: ArchiveIndex, archive: Archive) -> ArchiveIndex | None:
         by_year={
             year: swap(found) if year in years else found for year, found in index.by_year.items()
         },
-        by_author={**index.by_author, **{name: swap(index.by_author[name]) for name in names}},
+        by_author={**index.by_author, **{slug: swap(index.by_author[slug]) for slug in slugs}},
         recently_added=swap(index.recently_added),
         venues=venues,
         venue_of={p.id: venue for venue in venues for p in venue.papers}
@@ -197,16 +217,16 @@ def group_by_month(papers: Iterable[Paper]) -> list[tuple[datetime.date, tuple[P
     return [(month, tuple(months[month])) for month in sorted(months, reverse=True)]
 
 
-def co_authors(name: str, index: ArchiveIndex) -> list[tuple[Author, int]]:
-    """Return the people who wrote with `name`, most joint papers first, then by name."""
-    counts: dict[str, int] = defaultdict(int)
-    for paper in index.by_author[name]:
-        for other in dict.fromkeys(paper.authors):
-            if other != name:
+def co_authors(author: Author, index: ArchiveIndex) -> list[tuple[Author, int]]:
+    """Return the people who wrote with `author`, most joint papers first, then by name."""
+    counts: dict[Author, int] = defaultdict(int)
+    for paper in index.by_author[author.slug]:
+        for other in dict.fromkeys(index.bylines[paper.id]):
+            if other != author:
                 counts[other] += 1
     return sorted(
-        ((index.author_of[other], count) for other, count in counts.items()),
-        key=lambda pair: (-pair[1], pair[0].family_name.casefold(), pair[0].name),
+        counts.items(),
+        key=lambda pair: (-pair[1], pair[0].family_name.casefold(), pair[0].name, pair[0].slug),
     )
 
 
@@ -221,12 +241,17 @@ def venue_series(venue: str) -> str:
 
 def _unique_slugs(names: Iterable[str], fallback: str) -> dict[str, str]:
     """Slug each name in the given order; a name that slugs like an earlier one gets `-2`, `-3`."""
+    names = list(names)
+    return dict(zip(names, _numbered(to_slug(name) or fallback for name in names), strict=True))
+
+
+def _numbered(bases: Iterable[str]) -> list[str]:
+    """Return `bases` in order, a repeat of an earlier one suffixed `-2`, `-3`."""
     taken: dict[str, int] = {}
-    slugs = {}
-    for name in names:
-        base = to_slug(name) or fallback
+    slugs = []
+    for base in bases:
         taken[base] = taken.get(base, 0) + 1
-        slugs[name] = base if taken[base] == 1 else f"{base}-{taken[base]}"
+        slugs.append(base if taken[base] == 1 else f"{base}-{taken[base]}")
     return slugs
 
 
@@ -241,21 +266,79 @@ def _venues(papers: tuple[Paper, ...]) -> tuple[Venue, ...]:
     return tuple(sorted(venues, key=lambda v: (-len(v.papers), v.name.casefold(), v.name)))
 
 
-def _authors(by_author: Mapping[str, list[Paper]]) -> tuple[Author, ...]:
-    """Make one `Author` per distinct name, with slugs made unique in sorted order."""
-    names = sorted(
-        by_author, key=lambda name: (_family_name(name).casefold(), name.casefold(), name)
-    )
-    slugs = _unique_slugs(names, "author")
-    authors = []
-    for name in names:
-        slug = slugs[name]
+def _authors(
+    papers: tuple[Paper, ...],
+) -> tuple[dict[str, tuple[Paper, ...]], dict[str, tuple[Author, ...]]]:
+    """Group newest-first papers by person; return each author's papers by slug and each
+    paper's byline as `Author`s.
+
+    A person is an ORCID iD where the file gives one, else a name. A name a file gives no iD
+    joins the author of that name's iD when the archive gives the name exactly one (most
+    files will not repeat an iD), and stays an author of its own when it has two.
+    """
+    orcids_of: dict[str, set[str]] = defaultdict(set)
+    for paper in papers:
+        for name, orcid in paper.orcid:
+            orcids_of[name].add(orcid)
+
+    def person(paper: Paper, name: str) -> tuple[str, str]:
+        orcid = paper.orcid_of(name)
+        if orcid is None and len(orcids_of.get(name, ())) == 1:
+            (orcid,) = orcids_of[name]
+        return (orcid, "") if orcid else ("", name)
+
+    people: dict[tuple[str, str], list[Paper]] = defaultdict(list)
+    spellings: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    for paper in papers:
+        for name in dict.fromkeys(paper.authors):  # two people of one name: one list entry
+            key = person(paper, name)
+            if not people[key] or people[key][-1] is not paper:
+                people[key].append(paper)
+            spellings[key][name] = spellings[key].get(name, 0) + 1
+    # Insertion order is newest first, and sorted() is stable: of equally frequent spellings,
+    # the newest paper's comes first.
+    ranked = {key: sorted(found, key=lambda name: -found[name]) for key, found in spellings.items()}
+    named = {key: names[0] for key, names in ranked.items()}
+    keys = sorted(people, key=lambda key: (*_by_name_of(named[key]), key[0]))
+    slugs = _author_slugs([(named[key], key[0]) for key in keys])
+    authors = {}
+    for key, slug in zip(keys, slugs, strict=True):
+        name = named[key]
         family_name = _family_name(name)
         initial = to_slug(family_name)[:1]
         letter = initial if initial.isalpha() else "other"
-        has_page = len(by_author[name]) >= AUTHOR_PAGE_MIN
-        authors.append(Author(name, slug, family_name, letter, has_page))
-    return tuple(authors)
+        has_page = len(people[key]) >= AUTHOR_PAGE_MIN
+        orcid = key[0] or None
+        others = tuple(ranked[key][1:])
+        authors[key] = Author(name, slug, family_name, letter, has_page, orcid, others)
+    by_author = {authors[key].slug: tuple(people[key]) for key in keys}
+    bylines = {
+        paper.id: tuple(authors[person(paper, name)] for name in paper.authors) for paper in papers
+    }
+    return by_author, bylines
+
+
+def _author_slugs(people: list[tuple[str, str]]) -> list[str]:
+    """Slug each (name, iD or '') in order. Of authors whose names slug alike, one with an iD
+    gets it appended (it names them for good); the others get `-2`, `-3` as venues do."""
+    bases = [to_slug(name) or "author" for name, _ in people]
+    counts = Counter(bases)
+    with_orcid = [
+        bool(orcid) and counts[base] > 1 for base, (_, orcid) in zip(bases, people, strict=True)
+    ]
+    plain = iter(_numbered(base for base, own in zip(bases, with_orcid, strict=True) if not own))
+    return [
+        f"{base}-{orcid.lower()}" if own else next(plain)
+        for base, (_, orcid), own in zip(bases, people, with_orcid, strict=True)
+    ]
+
+
+def _by_name(author: Author) -> tuple[str, ...]:
+    return (*_by_name_of(author.name), author.orcid or "")
+
+
+def _by_name_of(name: str) -> tuple[str, str, str]:
+    return (_family_name(name).casefold(), name.casefold(), name)
 
 
 def _family_name(name: str) -> str:

@@ -118,6 +118,9 @@ class Paper:
     """Markdown with inline `$...$` LaTeX; BibTeX imports often have none."""
     et_al: bool = False
     """`authors` names only the first authors; pages say "et al.", BibTeX `and others`."""
+    orcid: tuple[tuple[str, str], ...] = ()
+    """(name as written in `authors`, ORCID iD) pairs in the file's order: what tells two
+    people of one name apart and joins two spellings of one person (`index.build_indexes`)."""
     arxiv: str | None = None
     """arXiv id without version suffix: `2403.10717` or `hep-th/9901001`."""
     arxiv_category: str | None = None
@@ -146,6 +149,10 @@ class Paper:
     def link(self, kind: str) -> str | None:
         """Return the URL of the link of `kind`, if the paper has one."""
         return next((link.url for link in self.links if link.kind == kind), None)
+
+    def orcid_of(self, name: str) -> str | None:
+        """Return the ORCID iD the file gives for the author `name`, if any."""
+        return next((orcid for named, orcid in self.orcid if named == name), None)
 
     @property
     def title_text(self) -> str:

@@ -214,7 +214,7 @@ class Fragments:
         self._paper_item = macros.paper_item  # type: ignore[attr-defined]
         self._tag_chips = macros.tag_chips  # type: ignore[attr-defined]
         self._items: dict[tuple[str, int, bool], str] = {}
-        self._authors: dict[tuple[str, int], str] = {}
+        self._authors: dict[tuple[str, str, int], str] = {}
         self._chips: dict[tuple[tuple[str, ...], int], Markup] = {}
 
     def item(self, paper: Paper, to: LinksFrom, why: str = "") -> Markup:
@@ -232,14 +232,12 @@ class Fragments:
         entries = "".join(f"{self._item(paper, to, chips)}\n" for paper in papers)
         return Markup(f'<ul class="pa-list">\n{entries}</ul>')
 
-    def author(self, name: str, to: LinksFrom) -> Markup:
-        """Return a link to the author's entry on the authors pages."""
-        return Markup(self._author(name, to))
-
-    def byline(self, names: Iterable[str], to: LinksFrom, et_al: bool = False) -> Markup:
-        """Return the authors' links, comma-separated, and `et al.` when the list is cut short."""
-        links = ", ".join(self._author(name, to) for name in names)
-        return Markup(f"{links} et al." if et_al else links)
+    def byline(self, paper: Paper, to: LinksFrom) -> Markup:
+        """Return the paper's authors as it spells them, each a link to the person (by ORCID
+        iD where the file gives one), and `et al.` when the list is cut short."""
+        people = zip(paper.authors, self._index.bylines[paper.id], strict=True)
+        links = ", ".join(self._author(author, to, name) for name, author in people)
+        return Markup(f"{links} et al." if paper.et_al else links)
 
     def chips(self, slugs: tuple[str, ...], to: LinksFrom) -> Markup:
         """Return the tags' chips: many papers share one combination of tags."""
@@ -248,14 +246,12 @@ class Fragments:
             found = self._chips[slugs, to.depth] = self._tag_chips(slugs, self._index, to)
         return found
 
-    def co_authors(self, name: str, to: LinksFrom) -> Markup:
-        """Return `With A (2), B, C`: who wrote with `name`, most joint papers first, up to
+    def co_authors(self, author: Author, to: LinksFrom) -> Markup:
+        """Return `With A (2), B, C`: who wrote with `author`, most joint papers first, up to
         `CO_AUTHOR_COUNT` of them and how many more."""
-        everyone = co_authors(name, self._index)
+        everyone = co_authors(author, self._index)
         links = [
-            f"{self._author(other.name, to)} ({shared})"
-            if shared > 1
-            else self._author(other.name, to)
+            f"{self._author(other, to)} ({shared})" if shared > 1 else self._author(other, to)
             for other, shared in everyone[:CO_AUTHOR_COUNT]
         ]
         more = len(everyone) - len(links)
@@ -270,12 +266,13 @@ class Fragments:
             self._items[paper.id, to.depth, chips] = found
         return found
 
-    def _author(self, name: str, to: LinksFrom) -> str:
-        found = self._authors.get((name, to.depth))
+    def _author(self, author: Author, to: LinksFrom, name: str | None = None) -> str:
+        """Link to `author`, shown as `name` (a byline's spelling) or else their own name."""
+        shown = author.name if name is None else name
+        found = self._authors.get((author.slug, shown, to.depth))
         if found is None:
-            href = to.author(self._index.author_of[name])
-            found = Markup('<a href="{}">{}</a>').format(href, name)
-            self._authors[name, to.depth] = found
+            found = Markup('<a href="{}">{}</a>').format(to.author(author), shown)
+            self._authors[author.slug, shown, to.depth] = found
         return found
 
 
@@ -302,7 +299,15 @@ def shown_in_lists(paper: Paper) -> tuple[object, ...]:
     Author anchors and citation keys derive from these fields of all papers, so while no
     paper's fields change, an edit re-renders only the edited paper's own page.
     """
-    return (paper.title, paper.date, paper.venue, paper.tags, paper.authors, paper.et_al)
+    return (
+        paper.title,
+        paper.date,
+        paper.venue,
+        paper.tags,
+        paper.authors,
+        paper.orcid,
+        paper.et_al,
+    )
 
 
 class PageInputs:
@@ -322,7 +327,7 @@ class PageInputs:
         """Digest of the paper as lists, bylines and co-author lines show it."""
         found = self._listings.get(paper.id)
         if found is None:
-            authors = [self._index.author_of[name] for name in paper.authors]
+            authors = self._index.bylines[paper.id]
             anchors = [(author.slug, author.letter, author.has_page) for author in authors]
             shown = (*shown_in_lists(paper), anchors)
             found = self._listings[paper.id] = digest(repr(shown).encode())
@@ -571,7 +576,7 @@ def _plan_authors(plan, index: ArchiveIndex, inputs: PageInputs, site: SiteInfo)
     """Plan the authors index, the letter pages (an entry per author, the anchor old links
     name), and a page for each author with `has_page`; return the plans of their feeds."""
     letters = _authors_by_letter(index)
-    prolific = sorted(index.authors, key=lambda a: -len(index.by_author[a.name]))[:PROLIFIC_COUNT]
+    prolific = sorted(index.authors, key=lambda a: -len(index.by_author[a.slug]))[:PROLIFIC_COUNT]
     plan(
         None,
         AUTHOR_INDEX,
@@ -587,9 +592,9 @@ def _plan_authors(plan, index: ArchiveIndex, inputs: PageInputs, site: SiteInfo)
             f"Authors of the archive whose family name starts with {label}.",
             hide=["toc"],
         )
-        shown = [(a.name, a.slug, a.has_page, len(index.by_author[a.name])) for a in authors]
+        shown = [(a, len(index.by_author[a.slug])) for a in authors]
         # Only an author without a page of their own has their paper on the letter page.
-        papers = (index.by_author[a.name][0] for a in authors if not a.has_page)
+        papers = (index.by_author[a.slug][0] for a in authors if not a.has_page)
         nav = [other for other, _ in letters]
         plan(
             inputs.listing_page("letter", letter, nav, shown, papers=papers),
@@ -604,7 +609,7 @@ def _plan_authors(plan, index: ArchiveIndex, inputs: PageInputs, site: SiteInfo)
     for author in index.authors:
         if not author.has_page:
             continue
-        papers = index.by_author[author.name]
+        papers = index.by_author[author.slug]
         feed = author_feed_path(author)
         meta = page_fields(
             author.name,

@@ -80,7 +80,7 @@ def stats(index: ArchiveIndex) -> dict[str, object]:
         "top_venues": index.venues[:TOP_COUNT],
         "top_authors": sorted(
             index.authors,
-            key=lambda a: (-len(index.by_author[a.name]), a.family_name.casefold(), a.name),
+            key=lambda a: (-len(index.by_author[a.slug]), a.family_name.casefold(), a.name),
         )[:TOP_COUNT],
     }
 

@@ -29,6 +29,7 @@ from generator.model import (
     Status,
     Tag,
 )
+from generator.orcid import parse_orcid
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,11 @@ PAPER_FIELDS: tuple[FieldSpec, ...] = (
         False,
         '`true` when `authors` names only the first authors: pages add "et al.", BibTeX ends '
         "with `and others`.",
+    ),
+    FieldSpec(
+        "orcid",
+        False,
+        "Author name to ORCID iD: one author per iD, linked to orcid.org.",
     ),
     FieldSpec("date", True, "First public version, `YYYY-MM-DD`."),
     FieldSpec(
@@ -296,6 +302,7 @@ class _PaperChecker:
         tags = self.tags(data.get("tags"))
         fields = {
             "et_al": self.flag(data, "et_al"),
+            "orcid": self.orcid(data.get("orcid"), authors),
             "arxiv": self.arxiv(data.get("arxiv")),
             "arxiv_category": self.arxiv_category(data.get("arxiv_category")),
             "doi": self.doi(data.get("doi")),
@@ -401,6 +408,45 @@ class _PaperChecker:
             else:  # a name twice is two people (two "Wei Wang"s), never a copy to drop
                 names.append(clean)
         return tuple(names)
+
+    def orcid(self, value: object, authors: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, dict):
+            self.error(
+                "orcid",
+                f"'orcid' must be a mapping of author name to ORCID iD, got {_describe(value)}",
+            )
+            return ()
+        pairs: list[tuple[str, str]] = []
+        for name, identifier in value.items():
+            key = f"orcid.{name}"
+            clean = _single_line(str(name))
+            if clean not in authors:
+                self.error(
+                    key,
+                    f"'orcid': {clean!r} is not one of the 'authors'"
+                    f"{_did_you_mean(clean, authors)}; write the name as 'authors' does",
+                )
+                continue
+            orcid = parse_orcid(identifier) if isinstance(identifier, str) else None
+            if orcid is None:
+                self.error(
+                    key,
+                    f"'orcid' of {clean!r} must be an ORCID iD like 0000-0002-1825-0097 (its last"
+                    f" character a check digit), got {_describe(identifier)}; copy it from"
+                    " orcid.org",
+                )
+            elif any(orcid == given for _, given in pairs):
+                first = next(named for named, given in pairs if given == orcid)
+                self.error(
+                    key,
+                    f"'orcid' of {clean!r} repeats the iD of {first!r}; one iD is one"
+                    " person: keep it for the right one",
+                )
+            else:
+                pairs.append((clean, orcid))
+        return tuple(pairs)
 
     def date(self, data: dict, key: str, required: bool) -> datetime.date | None:
         value = data.get(key)

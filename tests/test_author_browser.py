@@ -31,13 +31,14 @@ def index(built_site: Path) -> ArchiveIndex:
     return build_indexes(load_archive(load_project(built_site))[0])
 
 
-def first_paper_by(index: ArchiveIndex, has_page: bool) -> tuple[Paper, Author]:
-    """The newest paper with an author who has (or has not) a page, and that author."""
+def first_paper_by(index: ArchiveIndex, has_page: bool) -> tuple[Paper, str, Author]:
+    """The newest paper with an author who has (or has not) a page, the name it gives them,
+    and that author."""
     return next(
-        (paper, index.author_of[name])
+        (paper, name, author)
         for paper in index.papers
-        for name in paper.authors
-        if index.author_of[name].has_page is has_page
+        for name, author in zip(paper.authors, index.bylines[paper.id], strict=True)
+        if author.has_page is has_page
     )
 
 
@@ -45,15 +46,15 @@ def first_paper_by(index: ArchiveIndex, has_page: bool) -> tuple[Paper, Author]:
 def test_clicking_an_author_on_a_paper_page_lands_on_their_page(  # type: ignore[no-untyped-def]
     browser, site_url: str, index: ArchiveIndex, viewport: str
 ) -> None:
-    paper, author = first_paper_by(index, has_page=True)
+    paper, name, author = first_paper_by(index, has_page=True)
     context = browser.new_context(viewport=VIEWPORTS[viewport])
     page = context.new_page()
     page.goto(site_url + url_for_paper(paper))
-    page.locator(".pa-byline a", has_text=author.name).first.click()
+    page.locator(".pa-byline a", has_text=name).first.click()
     page.wait_for_url(f"**/{url_for_author(author)}")
     assert page.locator("h1").inner_text() == author.name
     listed = page.locator("ul.pa-list .pa-item__title")
-    papers = index.by_author[author.name]
+    papers = index.by_author[author.slug]
     assert [listed.nth(i).evaluate("a => a.href") for i in range(listed.count())] == [
         f"{site_url}{url_for_paper(p)}" for p in papers
     ]
@@ -72,11 +73,11 @@ def test_clicking_an_author_on_a_paper_page_lands_on_their_page(  # type: ignore
 def test_clicking_an_author_of_one_paper_lands_on_their_entry(  # type: ignore[no-untyped-def]
     browser, site_url: str, index: ArchiveIndex, viewport: str
 ) -> None:
-    paper, author = first_paper_by(index, has_page=False)
+    paper, name, author = first_paper_by(index, has_page=False)
     context = browser.new_context(viewport=VIEWPORTS[viewport])
     page = context.new_page()
     page.goto(site_url + url_for_paper(paper))
-    page.locator(".pa-byline a", has_text=author.name).first.click()
+    page.locator(".pa-byline a", has_text=name).first.click()
     page.wait_for_url(f"**/authors/{author.letter}/#{author.slug}")
     entry = page.locator("li:target")
     assert entry.get_attribute("id") == author.slug
@@ -89,7 +90,7 @@ def test_clicking_an_author_of_one_paper_lands_on_their_entry(  # type: ignore[n
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_byline_names_read_as_links(browser, site_url: str, index, scheme: str) -> None:  # type: ignore[no-untyped-def]
     """Coloured apart from the text around them and underlined, before any hover."""
-    paper, _ = first_paper_by(index, has_page=True)
+    paper, _, _ = first_paper_by(index, has_page=True)
     context = browser.new_context(color_scheme=scheme)
     page = context.new_page()
     page.goto(site_url + url_for_paper(paper))

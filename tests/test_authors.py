@@ -3,6 +3,7 @@ on the letter page for everyone (the anchor older links name), bylines linking t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 import xml.etree.ElementTree as ET
@@ -125,3 +126,55 @@ def test_a_long_list_of_co_authors_is_cut_short_and_counted() -> None:
     line = page[page.index('<p class="pa-coauthors">') :]
     assert line.count("<a ") == CO_AUTHOR_COUNT
     assert line.rstrip().endswith(", and 5 more</p>")
+
+
+def test_orcid_ids_join_spellings_split_homonyms_and_link_out() -> None:
+    lovelace, other, eve = "0000-0002-1825-0097", "0000-0001-5109-3700", "0000-0002-1694-233X"
+    written = {
+        "p1": ("A. Lovelace", lovelace),
+        "p2": ("Ada Lovelace", lovelace),
+        "p3": ("Ada Lovelace", lovelace),
+        "p4": ("Ada Lovelace", other),
+        "p5": ("Ada Lovelace", other),
+        "p6": ('Eve "<i>" Lovelace', eve),
+    }
+    papers = tuple(
+        dataclasses.replace(
+            paper(paper_id, f"{2030 - number}-01-01", (name, "Bo Wu")), orcid=((name, orcid),)
+        )
+        for number, (paper_id, (name, orcid)) in enumerate(written.items())
+    )
+    rendered = render_pages(build_indexes(Archive(papers=papers, tags=TAGS)), SITE)
+    pages = {path: str(content) for path, content in rendered.items()}
+
+    page = pages[PurePosixPath("authors/l/ada-lovelace-0000-0002-1825-0097.md")]
+    assert re.findall(r"<h1>(.*)</h1>\n(.*)", page) == [
+        ("Ada Lovelace", '<p class="pa-subtle">Also written A. Lovelace</p>')
+    ]
+    assert re.findall(r'class="pa-item__title" href="([^"]+)"', page) == [
+        "../../../papers/p1/",
+        "../../../papers/p2/",
+        "../../../papers/p3/",
+    ]
+    assert (
+        '<a class="pa-orcid" href="https://orcid.org/0000-0002-1825-0097" rel="noopener"'
+        ' aria-label="ORCID 0000-0002-1825-0097 of Ada Lovelace, on orcid.org">'
+        "ORCID 0000-0002-1825-0097</a>"
+    ) in page
+    # The byline keeps the paper's spelling and links to the one person behind both.
+    assert re.findall(r'<p class="pa-byline">(.*)</p>', pages[PurePosixPath("papers/p1.md")]) == [
+        '<a href="../../authors/l/ada-lovelace-0000-0002-1825-0097/">A. Lovelace</a>, '
+        '<a href="../../authors/w/bo-wu/">Bo Wu</a>'
+    ]
+    homonym = pages[PurePosixPath("authors/l/ada-lovelace-0000-0001-5109-3700.md")]
+    assert re.findall(r'class="pa-item__title" href="([^"]+)"', homonym) == [
+        "../../../papers/p4/",
+        "../../../papers/p5/",
+    ]
+    assert 'href="https://orcid.org/0000-0001-5109-3700"' in homonym
+    letter = pages[PurePosixPath("authors/l.md")]
+    assert letter.count('class="pa-orcid"') == 3
+    assert (
+        'aria-label="ORCID 0000-0002-1694-233X of Eve &#34;&lt;i&gt;&#34; Lovelace, on orcid.org"'
+    ) in letter
+    assert "<i>" not in letter

@@ -149,12 +149,20 @@ def one_paper_left_for_an_author(papers: Path) -> None:
     change(second, "authors", lambda names: [n for n in names if n != name])(papers)
 
 
+def orcid_for_an_author(papers: Path) -> None:
+    """Give the subject's first author an ORCID iD: their page, their entry and, where they
+    had other spellings or namesakes, every byline naming them may change."""
+    name = read_yaml(papers / f"{SUBJECT}.yaml")["authors"][0]
+    change(SUBJECT, "orcid", lambda _: {name: "0000-0002-1825-0097"})(papers)
+
+
 EDITS: dict[str, Callable[[Path], None]] = {
     "abstract": change(SUBJECT, "abstract", lambda abstract: f"Revised. {abstract}"),
     "title": change(SUBJECT, "title", lambda title: f"Revised: {title}"),
     "author renamed": change(SUBJECT, "authors", lambda names: [*names[:-1], f"{names[-1]}-Zhou"]),
     "author's second paper": second_paper_for_an_author,
     "author's one paper left": one_paper_left_for_an_author,
+    "orcid added": orcid_for_an_author,
     "tags": other_tags,
     "date": change(SUBJECT, "date", lambda date: datetime.date(date.year - 1, date.month, 1)),
     "notes": change(SUBJECT, "notes", lambda _: "Read *this* first."),

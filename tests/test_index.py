@@ -55,13 +55,84 @@ def test_indexes_group_by_tag_year_and_author() -> None:
     }
     assert list(index.by_year) == [2024, 2023]
     assert [a.name for a in index.authors] == ["Cy Ames", "Ann Lee", "Bo Wu"]
-    assert [p.id for p in index.by_author["Bo Wu"]] == ["p1", "p2", "p3"]
+    assert [p.id for p in index.by_author["bo-wu"]] == ["p1", "p2", "p3"]
     assert [p.id for p in index.recently_added] == ["p2", "p1", "p3"]
 
 
 def test_co_authors_are_counted_and_sorted() -> None:
     index = build_indexes(Archive(papers=PAPERS, tags=TAGS))
-    assert [(a.name, n) for a, n in co_authors("Bo Wu", index)] == [("Ann Lee", 2), ("Cy Ames", 1)]
+    bo_wu = next(author for author in index.authors if author.name == "Bo Wu")
+    assert [(a.name, n) for a, n in co_authors(bo_wu, index)] == [("Ann Lee", 2), ("Cy Ames", 1)]
+
+
+LOVELACE = "0000-0002-1825-0097"
+OTHER_LOVELACE = "0000-0001-5109-3700"
+
+
+def with_orcid(base: Paper, name: str, orcid: str) -> Paper:
+    return dataclasses.replace(base, orcid=((name, orcid),))
+
+
+def test_one_orcid_under_two_spellings_is_one_author_named_as_most_papers_spell_it() -> None:
+    papers = (
+        with_orcid(paper("p1", "2024-05-01", ("A. Lovelace", "Bo Wu")), "A. Lovelace", LOVELACE),
+        with_orcid(paper("p2", "2023-01-01", ("Ada Lovelace",)), "Ada Lovelace", LOVELACE),
+        with_orcid(paper("p3", "2022-01-01", ("Ada Lovelace",)), "Ada Lovelace", LOVELACE),
+    )
+    index = build_indexes(Archive(papers=papers, tags=TAGS))
+    (ada,) = [author for author in index.authors if author.orcid == LOVELACE]
+    assert (ada.name, ada.slug, ada.has_page) == ("Ada Lovelace", "ada-lovelace", True)
+    assert ada.other_names == ("A. Lovelace",)
+    assert [p.id for p in index.by_author[ada.slug]] == ["p1", "p2", "p3"]
+    assert index.bylines["p1"][0] is ada
+    assert [a.name for a in index.authors] == ["Ada Lovelace", "Bo Wu"]
+
+
+def test_of_equally_frequent_spellings_the_newest_papers_names_the_author() -> None:
+    papers = (
+        with_orcid(paper("old", "2020-01-01", ("Ada Lovelace",)), "Ada Lovelace", LOVELACE),
+        with_orcid(paper("new", "2024-01-01", ("A. Lovelace",)), "A. Lovelace", LOVELACE),
+    )
+    index = build_indexes(Archive(papers=papers, tags=TAGS))
+    assert [(a.name, a.slug) for a in index.authors] == [("A. Lovelace", "a-lovelace")]
+
+
+def test_one_name_under_two_orcids_is_two_authors_with_the_ids_in_their_slugs() -> None:
+    papers = (
+        with_orcid(paper("p1", "2024-01-01", ("Ada Lovelace", "Bo Wu")), "Ada Lovelace", LOVELACE),
+        with_orcid(paper("p2", "2023-01-01", ("Ada Lovelace",)), "Ada Lovelace", OTHER_LOVELACE),
+        paper("p3", "2022-01-01", ("Ada Lovelace", "Bo Wu")),
+    )
+    index = build_indexes(Archive(papers=papers, tags=TAGS))
+    assert [(a.name, a.slug, a.orcid) for a in index.authors] == [
+        ("Ada Lovelace", "ada-lovelace", None),
+        ("Ada Lovelace", "ada-lovelace-0000-0001-5109-3700", OTHER_LOVELACE),
+        ("Ada Lovelace", "ada-lovelace-0000-0002-1825-0097", LOVELACE),
+        ("Bo Wu", "bo-wu", None),
+    ]
+    assert [index.bylines[p.id][0].slug for p in papers] == [
+        "ada-lovelace-0000-0002-1825-0097",
+        "ada-lovelace-0000-0001-5109-3700",
+        "ada-lovelace",  # no iD, and the name has two: it cannot be told which
+    ]
+    bo_wu = index.bylines["p1"][1]
+    assert [(a.slug, n) for a, n in co_authors(bo_wu, index)] == [
+        ("ada-lovelace", 1),
+        ("ada-lovelace-0000-0002-1825-0097", 1),
+    ]
+
+
+def test_a_name_without_an_id_joins_the_one_id_the_archive_gives_that_name() -> None:
+    papers = (
+        with_orcid(paper("p1", "2024-01-01", ("Ada Lovelace",)), "Ada Lovelace", LOVELACE),
+        paper("p2", "2023-01-01", ("Ada Lovelace", "Bo Wu")),
+    )
+    index = build_indexes(Archive(papers=papers, tags=TAGS))
+    assert [(a.slug, a.orcid) for a in index.authors] == [
+        ("ada-lovelace", LOVELACE),
+        ("bo-wu", None),
+    ]
+    assert [p.id for p in index.by_author["ada-lovelace"]] == ["p1", "p2"]
 
 
 def test_author_slugs_are_unique_even_when_names_slug_alike() -> None:

@@ -351,3 +351,69 @@ def test_vocabulary_entries_need_title_and_description() -> None:
         "papers/_tags.yaml:7: tag 'empty' needs a 'description' (one sentence)",
         "papers/_tags.yaml:9: tag 'empty': unknown key 'colour'",
     ]
+
+
+def test_orcid_ids_are_kept_per_author_without_their_url_prefix() -> None:
+    paper, problems = validate_paper(
+        document(
+            VALID + "orcid:\n  Alan Turing: https://orcid.org/0000-0002-1694-233x\n"
+            "  Ada Lovelace: 0000-0002-1825-0097\n"
+        ),
+        VOCABULARY,
+        TODAY,
+    )
+    assert problems == []
+    assert isinstance(paper, Paper)
+    assert paper.orcid == (
+        ("Alan Turing", "0000-0002-1694-233X"),
+        ("Ada Lovelace", "0000-0002-1825-0097"),
+    )
+    assert (paper.orcid_of("Ada Lovelace"), paper.orcid_of("Charles Babbage")) == (
+        "0000-0002-1825-0097",
+        None,
+    )
+
+
+def test_orcid_problems_name_the_author_line_and_fix() -> None:
+    assert messages(
+        VALID + "orcid:\n"
+        "  Ada Lovelase: 0000-0002-1825-0097\n"
+        "  Alan Turing: 0000-0002-1825-0098\n"
+        "  Charles Babbage: 0000-0002-1825-0097\n"
+    ) == [
+        "papers/paper.yaml:10: 'orcid': 'Ada Lovelase' is not one of the 'authors'; did you"
+        " mean 'Ada Lovelace'?; write the name as 'authors' does",
+        "papers/paper.yaml:11: 'orcid' of 'Alan Turing' must be an ORCID iD like"
+        " 0000-0002-1825-0097 (its last character a check digit), got '0000-0002-1825-0098'"
+        " (text); copy it from orcid.org",
+        "papers/paper.yaml:12: 'orcid': 'Charles Babbage' is not one of the 'authors'; write the"
+        " name as 'authors' does",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("1234", "1234 (a number)"), ("'0000-0002-1825'", "'0000-0002-1825' (text)")],
+)
+def test_an_orcid_that_is_no_id_is_an_error(value: str, shown: str) -> None:
+    assert messages(VALID + f"orcid:\n  Ada Lovelace: {value}\n") == [
+        "papers/paper.yaml:10: 'orcid' of 'Ada Lovelace' must be an ORCID iD like"
+        f" 0000-0002-1825-0097 (its last character a check digit), got {shown}; copy it from"
+        " orcid.org"
+    ]
+
+
+def test_one_orcid_for_two_authors_of_a_paper_is_an_error() -> None:
+    assert messages(
+        VALID + "orcid:\n  Ada Lovelace: 0000-0002-1825-0097\n  Alan Turing: 0000-0002-1825-0097\n"
+    ) == [
+        "papers/paper.yaml:11: 'orcid' of 'Alan Turing' repeats the iD of 'Ada Lovelace'; one iD"
+        " is one person: keep it for the right one"
+    ]
+
+
+def test_orcid_must_be_a_mapping() -> None:
+    assert messages(VALID + "orcid: 0000-0002-1825-0097\n") == [
+        "papers/paper.yaml:9: 'orcid' must be a mapping of author name to ORCID iD, got"
+        " '0000-0002-1825-0097' (text)"
+    ]
