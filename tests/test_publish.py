@@ -518,5 +518,5 @@ def test_404_page_and_navigation_work_in_a_browser_under_a_sub_path(
         page.keyboard.press("/")  # search loads its index from inside /REPO/ too
         page.keyboard.type("mixture")
         page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
-    page.close()
+        page.close()  # while the server still answers what the page asked last
     assert failed == [f"404 {missing}"]
