@@ -15,7 +15,8 @@ import click
 
 from generator import build as pipeline
 from generator.errors import ArchiveError, PaperRejected
-from generator.importers.candidate import Batch, Candidate, arxiv_id
+from generator.identifiers import arxiv_id
+from generator.importers.candidate import Batch, Candidate
 from generator.importers.intake import plan_import, write_plan
 from generator.importers.known import KnownPapers
 from generator.load import load_paper_files, load_vocabulary_file

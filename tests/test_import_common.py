@@ -9,9 +9,10 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from generator.build import Project, load_archive
+from generator.identifiers import arxiv_id, arxiv_id_in, title_key
 from generator.importers.arxiv import read_feed_file
 from generator.importers.bibtex import parse_bibtex
-from generator.importers.candidate import Batch, Candidate, arxiv_id, arxiv_id_in, title_key
+from generator.importers.candidate import Batch, Candidate
 from generator.importers.hf import parse_hf_papers
 from generator.importers.intake import KnownPapers, paper_fields, plan_import, write_plan
 from tests.conftest import VALID_PAPER

@@ -22,16 +22,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.errors import ArxivUnreachable, NotAnArxivId, UnreadableImport
-from generator.importers.candidate import (
-    ARXIV_ID,
-    Batch,
-    Candidate,
-    Skipped,
-    arxiv_id,
-    arxiv_id_in,
-    single_line,
-    split_results,
-)
+from generator.identifiers import ARXIV_ID, arxiv_id, arxiv_id_in, collapse_whitespace
+from generator.importers.candidate import Batch, Candidate, Skipped, split_results
 from generator.importers.latex import decode_accents
 from generator.model import Link
 
@@ -191,8 +183,8 @@ def open_url(url: str, timeout: float) -> tuple[int, bytes]:
 def _entry_candidate(entry: ET.Element, source: str) -> Candidate | Skipped:
     """Turn one `<entry>` into a candidate; the API's error entry becomes a skip."""
     entry_id = _text(entry, f"{_ATOM}id")
-    title = decode_accents(single_line(_text(entry, f"{_ATOM}title")))
-    summary = decode_accents(single_line(_text(entry, f"{_ATOM}summary")))
+    title = decode_accents(collapse_whitespace(_text(entry, f"{_ATOM}title")))
+    summary = decode_accents(collapse_whitespace(_text(entry, f"{_ATOM}summary")))
     if title == "Error" and "/api/errors" in entry_id:
         return Skipped(source, f"arXiv API error: {summary or entry_id}")
     identifier = arxiv_id_in(entry_id) or arxiv_id(entry_id)
@@ -215,15 +207,15 @@ def _entry_candidate(entry: ET.Element, source: str) -> Candidate | Skipped:
         title=title,
         source=f"arXiv {identifier}",
         authors=tuple(
-            decode_accents(single_line(_text(a, f"{_ATOM}name")))
+            decode_accents(collapse_whitespace(_text(a, f"{_ATOM}name")))
             for a in entry.findall(f"{_ATOM}author")
         ),
         date=date,
         abstract=summary or None,
         arxiv=identifier,
         arxiv_category=category.get("term") if category is not None else None,
-        doi=single_line(_text(entry, f"{_ARXIV}doi")) or None,
-        venue=single_line(_text(entry, f"{_ARXIV}journal_ref")) or None,
+        doi=collapse_whitespace(_text(entry, f"{_ARXIV}doi")) or None,
+        venue=collapse_whitespace(_text(entry, f"{_ARXIV}journal_ref")) or None,
         links=links,
     )
     return candidate if date else replace(candidate, remarks=("feed gives no publication date",))

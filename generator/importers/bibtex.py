@@ -23,27 +23,23 @@ from bibtexparser.middlewares import (
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 
 from generator.errors import UnreadableImport
+from generator.identifiers import (
+    ARXIV_ID,
+    arxiv_id,
+    arxiv_id_in,
+    bare_doi,
+    collapse_paragraphs,
+    collapse_whitespace,
+    is_arxiv_category,
+)
 from generator.importers.bibtex_decode import (
     UNDECODABLE,
     VENUE_FIELDS,
     DecodeLatexProse,
     SplitNamesLeniently,
 )
-from generator.importers.candidate import (
-    ARXIV_ID,
-    Batch,
-    Candidate,
-    Skipped,
-    arxiv_id,
-    arxiv_id_in,
-    bare_doi,
-    byline_remarks,
-    paragraphs,
-    single_line,
-    split_results,
-)
+from generator.importers.candidate import Batch, Candidate, Skipped, byline_remarks, split_results
 from generator.model import Link
-from generator.validate import is_arxiv_category
 
 # bibtexparser logs each unreadable block; the import summary already lists them with a reason.
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
@@ -117,8 +113,8 @@ def _entry_candidate(
     kind = entry.entry_type.lower()
     if not all_types and kind not in _SCHOLARLY_TYPES | _WEB_TYPES:
         return Skipped(source, f"not a paper (@{kind}); import with --all-types to take it")
-    title = single_line(_text(fields.get("title")))
-    subtitle = single_line(_text(fields.get("subtitle")))
+    title = collapse_whitespace(_text(fields.get("title")))
+    subtitle = collapse_whitespace(_text(fields.get("subtitle")))
     if title and subtitle:
         title = f"{title}: {subtitle}"
     authors, truncated = _names(fields.get("author"))
@@ -151,7 +147,7 @@ def _entry_candidate(
         source=source,
         authors=authors,
         date=date,
-        abstract=paragraphs(_text(fields.get("abstract"))) or None,
+        abstract=collapse_paragraphs(_text(fields.get("abstract"))) or None,
         arxiv=arxiv,
         arxiv_category=_entry_category(fields) if arxiv else None,
         doi=doi,
@@ -188,7 +184,7 @@ def _names(value: object) -> tuple[tuple[str, ...], bool]:
     written twice is kept twice (two people may share one).
     """
     parts = value if isinstance(value, list) else []
-    names = [single_line(_text(part)) for part in parts]
+    names = [collapse_whitespace(_text(part)) for part in parts]
     truncated = False
     kept: list[str] = []
     for name in names:
@@ -300,7 +296,7 @@ def _entry_venue(entry_type: str, fields: Mapping[str, object]) -> str | None:
     if entry_type in _THESIS_TYPES:
         keys = VENUE_FIELDS
     for key in keys:
-        venue = single_line(_text(fields.get(key)))
+        venue = collapse_whitespace(_text(fields.get(key)))
         if venue and not _NOT_A_VENUE.match(venue) and not arxiv_id_in(venue):
             return venue
     return None

@@ -12,14 +12,8 @@ import datetime
 import json
 
 from generator.errors import UnreadableImport
-from generator.importers.candidate import (
-    Batch,
-    Candidate,
-    Skipped,
-    arxiv_id,
-    single_line,
-    split_results,
-)
+from generator.identifiers import arxiv_id, collapse_whitespace
+from generator.importers.candidate import Batch, Candidate, Skipped, split_results
 from generator.importers.latex import decode_accents
 from generator.importers.listing import ListingEntry, parse_listing
 from generator.model import Link
@@ -54,10 +48,10 @@ def listing_batch(text: str, year: int, name: str) -> Batch:
 def _listing_candidate(entry: ListingEntry, name: str) -> Candidate:
     remarks = ("the listing shows no date",) if entry.date is None else ()
     return Candidate(
-        title=single_line(entry.title),
+        title=collapse_whitespace(entry.title),
         source=f"{name}:{entry.line}",
         date=entry.date,
-        abstract=single_line(entry.abstract) or None,
+        abstract=collapse_whitespace(entry.abstract) or None,
         organization=entry.organization,
         upvotes=entry.upvotes,
         remarks=remarks,
@@ -70,13 +64,15 @@ def _item_candidate(item: object, source: str) -> Candidate | Skipped:
         return Skipped(source, "not an object")
     paper = item.get("paper") if isinstance(item.get("paper"), dict) else item
     assert isinstance(paper, dict)
-    title = decode_accents(single_line(_string(paper.get("title")) or _string(item.get("title"))))
+    title = decode_accents(
+        collapse_whitespace(_string(paper.get("title")) or _string(item.get("title")))
+    )
     identifier = arxiv_id(_string(paper.get("id")))
     label = f"{source} ({identifier})" if identifier else source
     if not title:
         return Skipped(label, "no title")
     authors = tuple(
-        decode_accents(single_line(_string(author.get("name"))))
+        decode_accents(collapse_whitespace(_string(author.get("name"))))
         for author in paper.get("authors") or []
         if isinstance(author, dict)
         and not author.get("hidden")
@@ -96,7 +92,7 @@ def _item_candidate(item: object, source: str) -> Candidate | Skipped:
         source=f"arXiv {identifier}" if identifier else label,
         authors=authors,
         date=_date(paper.get("publishedAt")),
-        abstract=decode_accents(single_line(_string(paper.get("summary")))) or None,
+        abstract=decode_accents(collapse_whitespace(_string(paper.get("summary")))) or None,
         arxiv=identifier,
         links=links,
         organization=_organization(item.get("organization") or paper.get("organization")),
@@ -123,4 +119,4 @@ def _organization(value: object) -> str | None:
     """`{"name": "google", "fullname": "Google"}` -> Google; a plain string is kept as it is."""
     if isinstance(value, dict):
         value = value.get("fullname") or value.get("name")
-    return single_line(value) or None if isinstance(value, str) else None
+    return collapse_whitespace(value) or None if isinstance(value, str) else None

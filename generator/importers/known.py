@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from generator.importers.candidate import Candidate, arxiv_key, doi_key, title_key
+from generator.identifiers import arxiv_key, doi_key, title_key
+from generator.importers.candidate import Candidate
 from generator.importers.matching import (
     Identity,
     disagreement,

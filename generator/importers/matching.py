@@ -13,7 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.importers.candidate import Candidate, arxiv_key, title_key
+from generator.identifiers import arxiv_key, title_key
+from generator.importers.candidate import Candidate
 
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # Preprint servers as exports name them: `arXiv preprint arXiv:...`, DBLP's `CoRR` and
