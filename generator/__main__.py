@@ -1,5 +1,5 @@
 """`python -m generator` is the same as `paper-archive`."""
 
-from generator.cli import main
+from generator.commands import main
 
 main()

@@ -1,4 +1,5 @@
-"""Exceptions the library raises; only `cli.py` turns them into messages and exit codes."""
+"""Exceptions the library raises; only the commands (`generator/commands/`) turn them into messages
+and exit codes."""
 
 from __future__ import annotations
 

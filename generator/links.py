@@ -4,7 +4,6 @@ Invariant: `check_site_links` only reads the site folder. It fetches nothing and
 nothing; external URLs are collected, never requested, so the check runs offline in tests.
 URLs are resolved as a browser would from each page's public address (`site_url` plus the
 page's path), so a link that escapes a sub-path such as `/REPO/` is reported as broken.
-The `links` command is defined here, next to its one function, and registered in cli.py.
 """
 
 from __future__ import annotations
@@ -17,10 +16,6 @@ from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 from xml.etree import ElementTree
-
-import click
-
-from generator.reporting import current_project, reporting_errors
 
 # Stand-in address when no site_url is known: root-relative links then resolve to the site root.
 DEFAULT_ORIGIN = "http://site.invalid/"
@@ -200,31 +195,3 @@ def _file_for(relative: str, files: dict[str, Path]) -> str | None:
     if relative and not relative.endswith("/"):
         candidates.insert(0, normalised)
     return next((candidate for candidate in candidates if candidate in files), None)
-
-
-@click.command("links")
-@click.option("--external", is_flag=True, help="Also list external URLs (they are never fetched).")
-@reporting_errors
-def links(external: bool) -> None:
-    """Check the built site's internal links and #anchors; exit 1 listing broken ones."""
-    project = current_project()
-    if not (project.site_dir / "index.html").is_file():
-        raise click.ClickException(
-            f"no built site in {project.site_dir}: run `paper-archive build` first"
-        )
-    report = check_site_links(project.site_dir, project.site.url)
-    for url in report.external if external else ():
-        click.echo(url)
-    for link in report.broken:
-        click.echo(f"{project.site_dir.name}/{link.source}: {link.url}: {link.reason}", err=True)
-    if report.broken:
-        raise click.ClickException(
-            f"{len(report.broken)} broken link(s) in {report.files} files,"
-            f" checked as served at {project.site.url or '/'} (site_url, from SITE_URL when set)"
-        )
-    # With --external the summary goes to stderr, so the URL list pipes cleanly.
-    click.echo(
-        f"Checked {report.checked} internal links in {report.files} files: none broken;"
-        f" {len(report.external)} external URLs {'listed' if external else 'not checked'}",
-        err=external,
-    )

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
+from generator.commands import main
 from tests.conftest import VALID_PAPER
 
 BROKEN_DATE = VALID_PAPER.replace("date: 2024-03-15", "date: 2024-02-30")

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from generator.build import Project
-from generator.cli import main
+from generator.commands import main
 from generator.errors import UnexpectedError
 from tests.conftest import VALID_PAPER
 

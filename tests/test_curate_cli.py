@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from generator.build import Project, load_archive
-from generator.cli import main
+from generator.commands import main
 from tests.conftest import VALID_PAPER
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"

@@ -40,7 +40,7 @@ def test_every_make_target_in_the_readme_exists_and_has_help() -> None:
 def test_every_paper_archive_command_in_the_readme_exists() -> None:
     from click.testing import CliRunner
 
-    from generator.cli import main
+    from generator.commands import main
 
     mentioned = {
         (name, command)

@@ -32,7 +32,7 @@ import yaml
 from click.testing import CliRunner, Result
 
 from generator.build import Project, load_archive
-from generator.cli import main
+from generator.commands import main
 from generator.index import build_indexes
 from tests.conftest import VALID_PAPER, copy_project, run_cli
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner, Result
 
 from generator.amend import add_fields
 from generator.build import Project, load_archive
-from generator.cli import main
+from generator.commands import main
 from generator.importers.candidate import Batch, Candidate
 from generator.importers.intake import plan_import
 from generator.importers.known import KnownPapers

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.build import load_project
-from generator.cli import main
+from generator.commands import main
 from generator.links import BrokenLink, check_site_links
 
 PAGE = '<!doctype html><html><head>{head}</head><body><h1 id="top">Title</h1>{body}</body></html>'

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from generator.build import Project, load_archive, load_project
-from generator.cli import main
+from generator.commands import main
 from generator.errors import ArchiveError, SettingsError
 from generator.index import build_indexes
 from generator.links import check_site_links

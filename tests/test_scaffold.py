@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.build import load_project
-from generator.cli import main
+from generator.commands import main
 from generator.scaffold import (
     EXAMPLES_FILE,
     ExampleRemoval,

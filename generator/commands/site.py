@@ -1,53 +1,25 @@
-"""The `paper-archive` command: the only place that prints, exits, or shows tracebacks.
+"""The commands that check, generate, build, preview and link-check the site.
 
-Library code raises typed exceptions (`PaperArchiveError`); each is turned here into
-`Error: ...` on stderr and exit status 1. `--debug` re-raises for a full traceback.
+Each runs one pipeline step (or all of them) on the archive from `--root` and ends with one
+summary line; problems go to standard error and any error exits 1.
 """
 
 from __future__ import annotations
 
-import datetime
 import logging
-import sys
 import time
-from pathlib import Path
 
 import click
 
 from generator import build as pipeline
-from generator.curate import inbox, new, stats, tags
-from generator.importing import add, import_group, import_listing_file
-from generator.links import links
+from generator.commands.options import VERBOSE, current_project, verbosity
+from generator.commands.reporting import echo_detail, print_problems, reporting_errors
+from generator.links import check_site_links
 from generator.load import display_path
 from generator.progress import Progress, progress_to_stderr
-from generator.reporting import (
-    VERBOSE,
-    add_output_options,
-    current_project,
-    print_problems,
-    reporting_errors,
-    verbosity,
-)
-from generator.starting import init, remove_examples_command
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--root",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=".",
-    show_default=True,
-    help="Archive folder holding mkdocs.yml and papers/.",
-)
-@click.option("--debug", is_flag=True, help="Show tracebacks instead of short messages.")
-@click.version_option(package_name="paper-archive")
-@click.pass_context
-def main(context: click.Context, root: Path, debug: bool) -> None:
-    """Build a searchable static site from one YAML file per paper."""
-    context.ensure_object(dict).update(root=root.resolve(), debug=debug)
-
-
-@main.command()
+@click.command()
 @click.option("--strict", is_flag=True, help="Fail on warnings too (as CI does).")
 @reporting_errors
 def check(strict: bool) -> None:
@@ -61,7 +33,7 @@ def check(strict: bool) -> None:
     )
 
 
-@main.command()
+@click.command()
 @click.option("--strict", is_flag=True, help="Fail on warnings too (as CI does).")
 @reporting_errors
 def generate(strict: bool) -> None:
@@ -78,12 +50,11 @@ def generate(strict: bool) -> None:
         f" in {result.seconds:.2f} s ({len(report.written)} written,"
         f" {report.unchanged} unchanged, {len(report.deleted)} removed)"
     )
-    if verbosity() >= VERBOSE:
-        for line in progress.summary_lines():
-            click.echo(line)
+    for line in progress.summary_lines():
+        echo_detail(line)
 
 
-@main.command()
+@click.command()
 @click.option("--strict/--no-strict", default=True, show_default=True, help="Fail on any warning.")
 @reporting_errors
 def build(strict: bool) -> None:
@@ -108,31 +79,7 @@ def build(strict: bool) -> None:
         click.echo(line)
 
 
-@main.command("import-listing")
-@click.argument("listing", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option(
-    "--year",
-    type=int,
-    default=datetime.date.today().year,
-    show_default="this year",
-    help="Year of dates shown without one.",
-)
-@click.option(
-    "--added",
-    type=click.DateTime(["%Y-%m-%d"]),
-    default=None,
-    help="Date the papers joined the archive (default: today).",
-)
-@click.option("--dry-run", is_flag=True, help="Show what would be created; write nothing.")
-@reporting_errors
-def import_listing(
-    listing: Path, year: int, added: datetime.datetime | None, dry_run: bool
-) -> None:
-    """Create inbox paper files from a copied Hugging Face Daily Papers listing."""
-    import_listing_file(listing, year, added.date() if added else None, dry_run)
-
-
-@main.command()
+@click.command()
 @click.option(
     "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on."
 )
@@ -145,6 +92,7 @@ def import_listing(
 @reporting_errors
 def serve(dev_addr: str, poll: bool) -> None:
     """Preview the site live: saving a paper file regenerates its pages and reloads the browser."""
+    # MkDocs' server and the file watcher are imported only when a preview is asked for.
     from generator.serve import serve_forever
 
     if verbosity() >= VERBOSE:  # MkDocs' own progress messages (it logs them at INFO)
@@ -152,16 +100,29 @@ def serve(dev_addr: str, poll: bool) -> None:
     serve_forever(current_project(), dev_addr, poll, progress_to_stderr(verbosity()))
 
 
-main.add_command(links)
-
-# Curator commands (issue 3): arXiv `add`, `import bibtex|hf`, `inbox`, `new`, `tags`, `stats`.
-for _command in (add, import_group, inbox, new, tags, stats):
-    main.add_command(_command)
-
-main.add_command(init)
-main.add_command(remove_examples_command)
-
-add_output_options(main)  # last: every command registered above gets -q and -v
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+@click.command("links")
+@click.option("--external", is_flag=True, help="Also list external URLs (they are never fetched).")
+@reporting_errors
+def links(external: bool) -> None:
+    """Check the built site's internal links and #anchors; exit 1 listing broken ones."""
+    project = current_project()
+    if not (project.site_dir / "index.html").is_file():
+        raise click.ClickException(
+            f"no built site in {project.site_dir}: run `paper-archive build` first"
+        )
+    report = check_site_links(project.site_dir, project.site.url)
+    for url in report.external if external else ():
+        click.echo(url)
+    for link in report.broken:
+        click.echo(f"{project.site_dir.name}/{link.source}: {link.url}: {link.reason}", err=True)
+    if report.broken:
+        raise click.ClickException(
+            f"{len(report.broken)} broken link(s) in {report.files} files,"
+            f" checked as served at {project.site.url or '/'} (site_url, from SITE_URL when set)"
+        )
+    # With --external the summary goes to stderr, so the URL list pipes cleanly.
+    click.echo(
+        f"Checked {report.checked} internal links in {report.files} files: none broken;"
+        f" {len(report.external)} external URLs {'listed' if external else 'not checked'}",
+        err=external,
+    )

@@ -1,15 +1,15 @@
-"""Import commands: `add` (arXiv), `import bibtex`, `import hf`, and `import-listing`'s body.
+"""Import commands: `add` (arXiv), `import bibtex`, `import hf` and `import-listing`.
 
 Invariant: every import goes through `importers.intake` (duplicate check against the archive and
 the batch, in-memory validation, never overwrite) and ends with one summary line; `--dry-run`
-writes nothing, and a network failure raises before anything is written.
+writes nothing, and a network failure raises before anything is written. The reading, planning
+and writing are `generator.importers`'; this module only prints, asks and exits.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
-import difflib
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -18,8 +18,8 @@ from typing import TypeVar
 import click
 from tqdm import tqdm
 
-from generator.amend import add_fields
-from generator.curate import DRY_RUN
+from generator.commands.options import ADDED, DRY_RUN, current_project
+from generator.commands.reporting import echo, reporting_errors
 from generator.errors import PaperRejected
 from generator.importers.arxiv import (
     ArxivClient,
@@ -32,14 +32,14 @@ from generator.importers.candidate import Batch
 from generator.importers.hf import listing_batch, parse_hf_papers
 from generator.importers.intake import ImportPlan, Update, plan_import, write_plan
 from generator.importers.known import Duplicate, KnownPapers
-from generator.reporting import current_project, echo, reporting_errors
+from generator.importers.updates import FileEdit, prepare_edits, write_edits
 
 PROGRESS_THRESHOLD = 20
 """Batches smaller than this finish before a progress bar would be read."""
 _T = TypeVar("_T")
 
 
-def run_import(
+def _run_import(
     batch: Batch,
     name: str,
     *,
@@ -104,36 +104,20 @@ def run_import(
 
 def _update_existing(updates: Sequence[Update], *, dry_run: bool, yes: bool) -> None:
     """Show each file's change as a diff, then write them all once confirmed."""
-    changes: list[tuple[Update, str]] = []
-    for update in updates:
-        try:
-            before = update.path.read_bytes().decode("utf-8")  # bytes: keep CRLF as it is
-        except (OSError, UnicodeDecodeError) as error:
-            click.echo(f"{update.shown}: not edited, it cannot be read now ({error})")
-            continue
-        after = add_fields(before, update.additions)
-        if after is None:
-            click.echo(
-                f"{update.shown}: not edited, its layout is not one this tool extends;"
-                f" add {update.summary} by hand"
-            )
-            continue
-        diff = difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
-            f"a/{update.shown}",
-            f"b/{update.shown}",
-        )
-        click.echo("".join(line if line.endswith("\n") else line + "\n" for line in diff), nl=False)
-        changes.append((update, after))
+    changes: list[FileEdit] = []
+    for edit in prepare_edits(updates):
+        if isinstance(edit, FileEdit):
+            click.echo(edit.diff, nl=False)
+            changes.append(edit)
+        else:
+            click.echo(f"{edit.update.shown}: not edited, {edit.reason}")
     files = _count(len(changes), "existing file")
     if not changes:
         return
     if dry_run:
         click.echo(f"dry run: {files} would be updated")
     elif yes or click.confirm(f"Add these fields to {files}?", default=False):
-        for update, after in changes:
-            update.path.write_text(after, encoding="utf-8", newline="")
+        write_edits(changes)
         click.echo(f"updated {files}")
     else:
         click.echo("existing files left unchanged")
@@ -148,14 +132,6 @@ def _progress(items: Iterable[_T]) -> Iterable[_T]:
     listed = list(items)
     quiet = len(listed) < PROGRESS_THRESHOLD or not sys.stderr.isatty()
     return tqdm(listed, desc="Writing", unit="paper", file=sys.stderr, disable=quiet, leave=False)
-
-
-_ADDED = click.option(
-    "--added",
-    type=click.DateTime(["%Y-%m-%d"]),
-    default=None,
-    help="Date the papers joined the archive (default: today).",
-)
 
 
 def _updating(command: Callable[..., None]) -> Callable[..., None]:
@@ -185,7 +161,7 @@ def _updating(command: Callable[..., None]) -> Callable[..., None]:
     " {url, status_code, body} JSON response.",
 )
 @DRY_RUN
-@_ADDED
+@ADDED
 @_updating
 @reporting_errors
 def add(
@@ -219,7 +195,7 @@ def add(
         wanted = [i for i in ids if not known.path_of_arxiv(i)]
         batch = ArxivClient().fetch(wanted) if wanted else Batch(0, ())
     added_date = added.date() if added else None
-    plan = run_import(
+    plan = _run_import(
         batch,
         feed.name if feed else "arXiv",
         added=added_date,
@@ -251,7 +227,7 @@ def import_group() -> None:
     help="Take every entry, not only papers (web pages, software, @misc without an id or venue).",
 )
 @DRY_RUN
-@_ADDED
+@ADDED
 @_updating
 @reporting_errors
 def import_bibtex(
@@ -269,7 +245,7 @@ def import_bibtex(
     YYYY-01-01, and the summary says so.
     """
     batch = parse_bibtex(_read_text(bib_file), bib_file.name, all_types=all_types)
-    run_import(
+    _run_import(
         batch,
         bib_file.name,
         added=added.date() if added else None,
@@ -284,7 +260,7 @@ def import_bibtex(
     "json_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), metavar="FILE.json"
 )
 @DRY_RUN
-@_ADDED
+@ADDED
 @_updating
 @reporting_errors
 def import_hf(
@@ -296,7 +272,7 @@ def import_hf(
 ) -> None:
     """Import a saved Hugging Face papers API response (/api/daily_papers or /api/papers/ID)."""
     batch = parse_hf_papers(_read_text(json_file), json_file.name)
-    run_import(
+    _run_import(
         batch,
         json_file.name,
         added=added.date() if added else None,
@@ -306,14 +282,26 @@ def import_hf(
     )
 
 
-def import_listing_file(
-    listing: Path, year: int, added: datetime.date | None, dry_run: bool
+@click.command("import-listing")
+@click.argument("listing", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--year",
+    type=int,
+    default=datetime.date.today().year,
+    show_default="this year",
+    help="Year of dates shown without one.",
+)
+@ADDED
+@DRY_RUN
+@reporting_errors
+def import_listing(
+    listing: Path, year: int, added: datetime.datetime | None, dry_run: bool
 ) -> None:
-    """Import a copied Hugging Face Daily Papers listing (the `import-listing` command)."""
-    run_import(
+    """Create inbox paper files from a copied Hugging Face Daily Papers listing."""
+    _run_import(
         listing_batch(_read_text(listing), year, listing.name),
         listing.name,
-        added=added,
+        added=added.date() if added else None,
         dry_run=dry_run,
     )
 

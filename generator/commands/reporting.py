@@ -1,5 +1,5 @@
 """How every command reports: errors become one `Error: ...` line and exit status 1, and
-`-q`/`-v` decide how much else is printed.
+the `-q`/`-v` level decides how much else is printed.
 
 Library code raises typed exceptions (`PaperArchiveError`); only commands print. Anything
 else that escapes a command is a bug or a case the tool does not foresee: it is reported
@@ -15,12 +15,10 @@ from typing import Any
 
 import click
 
-from generator import build as pipeline
+from generator.commands.options import QUIET, VERBOSE, settings, verbosity
 from generator.errors import ArchiveError, PaperArchiveError, UnexpectedError
 from generator.model import Problem, Severity
 
-QUIET, NORMAL, VERBOSE = -1, 0, 1
-"""How much a command prints (`-q`, neither, `-v`); problems and the summary line always."""
 DEBUG_HINT = "run with --debug for the traceback"
 
 
@@ -29,7 +27,7 @@ def reporting_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        debug = _settings().get("debug", False)
+        debug = settings().get("debug", False)
         try:
             return command(*args, **kwargs)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
@@ -81,55 +79,3 @@ def echo_detail(message: str) -> None:
     """Print a line only `-v` asks for (each step's time, and the like)."""
     if verbosity() >= VERBOSE:
         click.echo(message)
-
-
-def verbosity() -> int:
-    """`QUIET`, `NORMAL` or `VERBOSE`, as `-q`/`-v` set it (before or after the command)."""
-    return _settings().get("verbosity", NORMAL)
-
-
-def add_output_options(command: click.Command) -> None:
-    """Give `command` and every command below it `-q/--quiet` and `-v/--verbose`.
-
-    On the group they go before the command (`paper-archive -q build`); on each command
-    after it (`paper-archive build -q`), which is where a curator adds them to a line
-    from the shell history. Both set the one level the whole invocation reads.
-    """
-    command.params += [
-        click.Option(
-            ["-q", "--quiet"],
-            is_flag=True,
-            expose_value=False,
-            callback=_level_setter(QUIET),
-            help="Print only problems and the final summary line.",
-        ),
-        click.Option(
-            ["-v", "--verbose"],
-            is_flag=True,
-            expose_value=False,
-            callback=_level_setter(VERBOSE),
-            help="Print more detail, such as each step's time.",
-        ),
-    ]
-    if isinstance(command, click.Group):
-        for subcommand in command.commands.values():
-            add_output_options(subcommand)
-
-
-def _level_setter(level: int) -> Callable[[click.Context, click.Parameter, bool], None]:
-    def set_level(context: click.Context, parameter: click.Parameter, value: bool) -> None:
-        if value:
-            context.find_root().ensure_object(dict)["verbosity"] = level
-
-    return set_level
-
-
-def _settings() -> dict[str, Any]:
-    """What the group's options stored: `root`, `debug`, `verbosity`."""
-    context = click.get_current_context(silent=True)
-    return (context.find_root().obj or {}) if context else {}
-
-
-def current_project() -> pipeline.Project:
-    """The archive named by the group's `--root` option."""
-    return pipeline.load_project(_settings()["root"])

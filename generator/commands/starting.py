@@ -1,4 +1,4 @@
-"""Commands that start an archive of your own: `init` writes a new one, `remove-examples`
+"""The commands that start an archive of your own: `init` writes a new one, `remove-examples`
 empties the bundled example archive of a fork or template copy.
 
 The work is done by `generator.scaffold`; this module only asks, prints and exits.
@@ -10,7 +10,8 @@ from pathlib import Path
 
 import click
 
-from generator.reporting import current_project, reporting_errors
+from generator.commands.options import current_project
+from generator.commands.reporting import reporting_errors
 from generator.scaffold import (
     EXAMPLES_FILE,
     init_archive,
