@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from generator.bibtex import format_bibtex
+from generator.bibtex_format import format_bibtex
 from generator.index import ArchiveIndex
 from generator.markup import plain_text
 from generator.model import Paper, Tag

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from generator.bibtex import assign_citation_keys
+from generator.bibtex_format import assign_citation_keys
 from generator.model import Archive, Paper, Tag
 from generator.slugs import to_slug
 

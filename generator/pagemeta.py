@@ -14,7 +14,7 @@ import re
 from html import escape
 from pathlib import PurePosixPath
 
-from generator.bibtex import entry_type
+from generator.bibtex_format import entry_type
 from generator.markup import plain_text
 from generator.model import Paper, Tag
 

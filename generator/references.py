@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from generator.bibtex import entry_type, publication_year
+from generator.bibtex_format import entry_type, publication_year
 from generator.index import ArchiveIndex
 from generator.model import Paper
 

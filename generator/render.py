@@ -18,7 +18,7 @@ from pathlib import PurePosixPath
 import jinja2
 from markupsafe import Markup
 
-from generator.bibtex import publication_year
+from generator.bibtex_format import publication_year
 from generator.cache import digest
 from generator.errors import UnexpectedError
 from generator.export import (
@@ -45,7 +45,7 @@ from generator.references import (
     paper_csl_json,
     references,
 )
-from generator.stats import additions_sparkline, stats
+from generator.stats_page import additions_sparkline, stats
 
 Pages = dict[PurePosixPath, str | bytes]
 

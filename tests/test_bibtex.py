@@ -7,7 +7,7 @@ import datetime
 import bibtexparser
 import pytest
 
-from generator.bibtex import (
+from generator.bibtex_format import (
     assign_citation_keys,
     citation_key_base,
     entry_type,

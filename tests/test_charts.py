@@ -14,7 +14,7 @@ from generator.charts import Tick, bar_widths, column_chart, nice_step, sparklin
 from generator.index import build_indexes
 from generator.model import Archive, Paper, Tag
 from generator.render import SiteInfo, render_pages
-from generator.stats import additions_sparkline, months_between, stats, year_ticks
+from generator.stats_page import additions_sparkline, months_between, stats, year_ticks
 
 SVG = "{http://www.w3.org/2000/svg}"
 TAGS = (Tag("a", "A", "Tag a."), Tag("b", "B", "Tag b."), Tag("c", "C", "No papers."))

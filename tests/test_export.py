@@ -11,7 +11,7 @@ import feedparser
 import pytest
 from bibtexparser.middlewares import LatexDecodingMiddleware
 
-from generator.bibtex import format_bibtex, publication_year
+from generator.bibtex_format import format_bibtex, publication_year
 from generator.build import Project, load_archive
 from generator.export import (
     FEED_SIZE,

@@ -23,7 +23,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
 
-from generator.bibtex import assign_citation_keys, braces_balanced, format_bibtex
+from generator.bibtex_format import assign_citation_keys, braces_balanced, format_bibtex
 from generator.importers.intake import KnownPapers
 from generator.index import build_indexes
 from generator.load import RawDocument

@@ -14,7 +14,7 @@ import feedparser
 import pytest
 import rispy
 
-from generator.bibtex import format_bibtex, publication_year
+from generator.bibtex_format import format_bibtex, publication_year
 from generator.build import load_archive, load_project
 from generator.index import build_indexes
 from generator.render import plain_citation

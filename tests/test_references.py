@@ -18,7 +18,7 @@ from citeproc import (
 )
 from citeproc.source.json import CiteProcJSON
 
-from generator.bibtex import format_bibtex, publication_year
+from generator.bibtex_format import format_bibtex, publication_year
 from generator.build import Project, load_archive
 from generator.index import ArchiveIndex, build_indexes
 from generator.model import Archive, Paper, Tag
