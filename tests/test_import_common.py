@@ -6,10 +6,7 @@ import datetime
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
-import pytest
-
 from generator.build import Project, load_archive
-from generator.identifiers import arxiv_id, arxiv_id_in, title_key
 from generator.importers.arxiv import read_feed_file
 from generator.importers.bibtex import parse_bibtex
 from generator.importers.candidate import Batch, Candidate
@@ -32,57 +29,6 @@ def plan(project: Project, *candidates: Candidate, repair: bool = True):  # type
 
 def paper(title: str, **fields: object) -> Candidate:
     return Candidate(title=title, source=f"test {title}", **fields)  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize(
-    ("one", "other"),
-    [
-        ('Z{\\"u}rich Models', "Zürich models"),
-        ("ZURICH MODELS", "zurich models"),
-        ("Pre-training at Scale", "Pretraining at scale."),
-        ("Attention Is {All} You Need", "attention is all you need"),
-        (
-            "BERT: Pre-training of Deep Bidirectional Transformers",
-            "BERT -- pre-training of deep bidirectional transformers",
-        ),
-    ],
-)
-def test_titles_compare_without_case_punctuation_accents_or_latex(one: str, other: str) -> None:
-    assert title_key(one) == title_key(other)
-
-
-def test_different_titles_stay_different() -> None:
-    assert title_key("Attention Is All You Need") != title_key("Attention Is Not All You Need")
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("2204.07651 [cs]", "2204.07651"),
-        ("arXiv:1606.01540", "1606.01540"),
-        ("2108.08481 [cs, math]", "2108.08481"),
-        ("math/0307200v3", "math/0307200"),
-        ("HEP-TH/9901001", None),
-        ("see 1606.01540", None),
-    ],
-)
-def test_arxiv_id_reads_a_whole_value(text: str, expected: str | None) -> None:
-    assert arxiv_id(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("arXiv preprint arXiv:1606.01540", "1606.01540"),
-        ("ArXiv:1607.06450", "1607.06450"),
-        ("10.48550/arXiv.2204.07651", "2204.07651"),
-        ("https://arxiv.org/abs/2204.07651v2", "2204.07651"),
-        ("http://arxiv.org/pdf/hep-th/9901001v1", "hep-th/9901001"),
-        ("Neural Information Processing Systems", None),
-    ],
-)
-def test_arxiv_id_in_finds_a_mention(text: str, expected: str | None) -> None:
-    assert arxiv_id_in(text) == expected
 
 
 def test_duplicates_of_the_archive_by_arxiv_doi_and_title(
