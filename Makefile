@@ -47,8 +47,8 @@ lint: $(DEV_STAMP) ## Ruff lint and format check
 	$(BIN)/ruff check generator tests
 	$(BIN)/ruff format --check generator tests
 
-# Not a test: timings depend on the machine. Record a run in BENCHMARKS.md. BENCH_ARGS=--material
-# also measures Material's own search; BENCH_ARGS="--sizes 1000" runs the small archive only.
+# Not a test: timings depend on the machine. Record a run in BENCHMARKS.md. BENCH_ARGS="--sizes 1000"
+# runs the small archive only; "--compare main --runs 3" times main's code too, alternating.
 BENCH_ARGS ?=
 bench: $(DEV_STAMP) ## Time generate/build/preview/search at 1,000 and 10,000 synthetic papers (~20 min)
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
