@@ -155,9 +155,7 @@ def measure_preview(code: Code, root: Path, run_number: int) -> dict[str, Previe
     return edits
 
 
-_PREVIEW_UPDATED = re.compile(
-    r"Preview updated in ([\d.]+) s(?: \(generate [\d.]+ s: (\d+) page)?"
-)
+_PREVIEW_UPDATED = re.compile(r"Preview updated in ([\d.]+) s(?: \(generate [\d.]+ s: (\d+) page)?")
 
 
 def _preview_updates(output: IO[bytes]) -> list[tuple[float, int | None]]:
@@ -281,4 +279,3 @@ def interpreter_imports(code: Code) -> Path:
         check=True,
     ).stdout.strip()
     return Path(found).parent.parent
-
