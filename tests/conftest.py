@@ -27,7 +27,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.build import Project, load_project
+from generator.build import Project, load_archive, load_project
+from generator.index import ArchiveIndex, build_indexes
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"
@@ -193,6 +194,40 @@ def serve_directory(directory: Path, prefix: str = "/") -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """The built sample site served on 127.0.0.1 for the whole session (base URL, ending in /)."""
+    with serve_directory(built_site / "site") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def sample_index(built_site: Path) -> ArchiveIndex:
+    """The indexes of the built sample archive, to know what its pages must show."""
+    return build_indexes(load_archive(load_project(built_site))[0])
+
+
+@pytest.fixture(scope="session")
+def injection_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The injection corpus (tests/injection.py) built once per session; the site is in site/."""
+    from tests.injection import build_injection_site
+
+    return build_injection_site(tmp_path_factory.mktemp("injection") / "archive")
+
+
+CHROMIUM_ARGUMENTS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+)
+
+
+def launch_chromium(playwright):  # type: ignore[no-untyped-def]
+    """Launch Debian's headless Chromium (never a browser Playwright downloads)."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGUMENTS))
+
+
+@pytest.fixture(scope="session")
 def browser():  # type: ignore[no-untyped-def]
     """Headless Debian Chromium driven by Playwright; skips with a reason when not installed."""
     if not CHROMIUM.exists():
@@ -202,17 +237,40 @@ def browser():  # type: ignore[no-untyped-def]
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def new_context(browser):  # type: ignore[no-untyped-def]
+    """Return a factory of fresh browser contexts (Playwright's `new_context` options), each
+    closed after the test, so no test sees another's storage and a failed one leaves none open."""
+    contexts = []
+
+    def open_context(**options):  # type: ignore[no-untyped-def]
+        context = browser.new_context(**options)
+        contexts.append(context)
+        return context
+
+    yield open_context
+    for context in contexts:
+        context.close()
+
+
+def record_page_errors(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """Collect what a reader should never meet on `page` (console errors, uncaught script
+    errors, responses of 400 or more) into the returned list, as they happen."""
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400 and errors.append(f"{response.status} {response.url}")
+        ),
+    )
+    return errors
 
 
 @pytest.fixture

@@ -4,31 +4,15 @@ feed a reader can follow."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import feedparser
 import pytest
 
-from generator.build import load_archive, load_project
-from generator.index import ArchiveIndex, Author, build_indexes
+from generator.index import ArchiveIndex, Author
 from generator.model import Paper
 from generator.render import author_feed_path, url_for_author, url_for_paper
-from tests.conftest import serve_directory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
-
-
-@pytest.fixture(scope="module")
-def site_url(built_site: Path) -> Iterator[str]:
-    with serve_directory(built_site / "site") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def index(built_site: Path) -> ArchiveIndex:
-    return build_indexes(load_archive(load_project(built_site))[0])
 
 
 def first_paper_by(index: ArchiveIndex, has_page: bool) -> tuple[Paper, str, Author]:
@@ -44,17 +28,16 @@ def first_paper_by(index: ArchiveIndex, has_page: bool) -> tuple[Paper, str, Aut
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_clicking_an_author_on_a_paper_page_lands_on_their_page(  # type: ignore[no-untyped-def]
-    browser, site_url: str, index: ArchiveIndex, viewport: str
+    new_context, site_url: str, sample_index: ArchiveIndex, viewport: str
 ) -> None:
-    paper, name, author = first_paper_by(index, has_page=True)
-    context = browser.new_context(viewport=VIEWPORTS[viewport])
-    page = context.new_page()
+    paper, name, author = first_paper_by(sample_index, has_page=True)
+    page = new_context(viewport=VIEWPORTS[viewport]).new_page()
     page.goto(site_url + url_for_paper(paper))
     page.locator(".pa-byline a", has_text=name).first.click()
     page.wait_for_url(f"**/{url_for_author(author)}")
     assert page.locator("h1").inner_text() == author.name
     listed = page.locator("ul.pa-list .pa-item__title")
-    papers = index.by_author[author.slug]
+    papers = sample_index.by_author[author.slug]
     assert [listed.nth(i).evaluate("a => a.href") for i in range(listed.count())] == [
         f"{site_url}{url_for_paper(p)}" for p in papers
     ]
@@ -66,16 +49,14 @@ def test_clicking_an_author_on_a_paper_page_lands_on_their_page(  # type: ignore
     assert [entry.link.split("/", 3)[3] for entry in parsed.entries] == [
         url_for_paper(p) for p in papers[: len(parsed.entries)]
     ]
-    context.close()
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_clicking_an_author_of_one_paper_lands_on_their_entry(  # type: ignore[no-untyped-def]
-    browser, site_url: str, index: ArchiveIndex, viewport: str
+    new_context, site_url: str, sample_index: ArchiveIndex, viewport: str
 ) -> None:
-    paper, name, author = first_paper_by(index, has_page=False)
-    context = browser.new_context(viewport=VIEWPORTS[viewport])
-    page = context.new_page()
+    paper, name, author = first_paper_by(sample_index, has_page=False)
+    page = new_context(viewport=VIEWPORTS[viewport]).new_page()
     page.goto(site_url + url_for_paper(paper))
     page.locator(".pa-byline a", has_text=name).first.click()
     page.wait_for_url(f"**/authors/{author.letter}/#{author.slug}")
@@ -84,15 +65,13 @@ def test_clicking_an_author_of_one_paper_lands_on_their_entry(  # type: ignore[n
     assert entry.is_visible()
     entry.locator("a").click()
     page.wait_for_url(f"**/{url_for_paper(paper)}")
-    context.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_byline_names_read_as_links(browser, site_url: str, index, scheme: str) -> None:  # type: ignore[no-untyped-def]
+def test_byline_names_read_as_links(new_context, site_url: str, sample_index, scheme: str) -> None:  # type: ignore[no-untyped-def]
     """Coloured apart from the text around them and underlined, before any hover."""
-    paper, _, _ = first_paper_by(index, has_page=True)
-    context = browser.new_context(color_scheme=scheme)
-    page = context.new_page()
+    paper, _, _ = first_paper_by(sample_index, has_page=True)
+    page = new_context(color_scheme=scheme).new_page()
     page.goto(site_url + url_for_paper(paper))
     style = page.locator(".pa-byline a").first.evaluate(
         """link => {
@@ -100,7 +79,6 @@ def test_byline_names_read_as_links(browser, site_url: str, index, scheme: str) 
             return [own.color, around.color, own.textDecorationLine];
         }"""
     )
-    context.close()
     link_colour, text_colour, decoration = style
     assert link_colour != text_colour
     assert "underline" in decoration

@@ -5,31 +5,20 @@ Every request must stay on 127.0.0.1 and no page may log a console error.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import serve_directory
+from tests.conftest import record_page_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def site_url(built_site: Path) -> Iterator[str]:
-    with serve_directory(built_site / "site") as url:
-        yield url
-
-
 @pytest.fixture
-def page(browser, site_url: str):  # type: ignore[no-untyped-def]
-    context = browser.new_context()
-    page = context.new_page()
-    page.errors = []  # type: ignore[attr-defined]
+def page(new_context):  # type: ignore[no-untyped-def]
+    page = new_context().new_page()
+    page.errors = record_page_errors(page)  # type: ignore[attr-defined]
     page.foreign_requests = []  # type: ignore[attr-defined]
-    page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
 
     def record(request) -> None:  # type: ignore[no-untyped-def]
         if urlsplit(request.url).hostname not in ("127.0.0.1", None) and not request.url.startswith(
@@ -38,16 +27,9 @@ def page(browser, site_url: str):  # type: ignore[no-untyped-def]
             page.foreign_requests.append(request.url)
 
     page.on("request", record)
-    page.on(
-        "response",
-        lambda response: (
-            response.status >= 400 and page.errors.append(f"{response.status} {response.url}")
-        ),
-    )
     yield page
     assert page.errors == [], "console errors"
     assert page.foreign_requests == [], "requests left 127.0.0.1"
-    context.close()
 
 
 def test_search_an_authors_surname_finds_the_paper(page, site_url: str) -> None:  # type: ignore[no-untyped-def]

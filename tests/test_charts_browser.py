@@ -5,12 +5,8 @@ sparkline of a one-day import counting publication months, and no serious axe fi
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-
-from tests.conftest import serve_directory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SMALL_PHONE = {"width": 360, "height": 740}
@@ -22,26 +18,14 @@ VIEWPORTS = pytest.mark.parametrize(
 READABLE_PX = 11
 
 
-@pytest.fixture(scope="module")
-def site_url(built_site: Path) -> Iterator[str]:
-    with serve_directory(built_site / "site") as url:
-        yield url
-
-
 @pytest.fixture
-def page_at(browser):  # type: ignore[no-untyped-def]
-    contexts = []
-
+def page_at(new_context):  # type: ignore[no-untyped-def]
     def open_page(url: str, viewport: dict[str, int], scheme: str = "light"):  # type: ignore[no-untyped-def]
-        context = browser.new_context(viewport=viewport, color_scheme=scheme)
-        contexts.append(context)
-        page = context.new_page()
+        page = new_context(viewport=viewport, color_scheme=scheme).new_page()
         page.goto(url)
         return page
 
-    yield open_page
-    for context in contexts:
-        context.close()
+    return open_page
 
 
 @VIEWPORTS

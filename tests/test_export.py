@@ -29,6 +29,8 @@ from generator.index import ArchiveIndex, build_indexes
 from tests.conftest import published_paper_files
 
 SITE_URL = "https://example.org/archive/"
+VENUE_FIELDS = {"misc": None, "inproceedings": "booktitle", "article": "journal"}
+"""BibTeX entry type -> the field holding the venue."""
 
 
 @pytest.fixture(scope="module")
@@ -46,15 +48,21 @@ def test_every_generated_bibtex_entry_parses_back_to_the_same_fields(index: Arch
     assert len(library.entries) == len(index.papers) > 1
     assert len({entry.key for entry in library.entries}) == len(index.papers), "unique keys"
     by_key = {entry.key: entry for entry in library.entries}
+    kinds = set()
     for paper in index.papers:
         entry = by_key[index.citation_keys[paper.id]]
         assert entry["author"].split(" and ") == list(paper.authors)
         assert entry["year"] == str(publication_year(paper))
         if paper.arxiv:
             assert entry["eprint"] == paper.arxiv and entry["archivePrefix"] == "arXiv"
-        assert entry.entry_type == ("misc" if not paper.venue else entry.entry_type)
+        # No venue: `misc`; a venue reads back from the one field its entry type names.
+        venue_field = VENUE_FIELDS[entry.entry_type]
+        assert (entry[venue_field] if venue_field else None) == paper.venue, paper.id
+        assert {"journal", "booktitle"} & set(entry.fields_dict) == {venue_field} - {None}
+        kinds.add(entry.entry_type)
         # once LaTeX is decoded (escapes, protective braces; `--` is TeX's en dash ligature)
         assert entry["title"] == paper.title.replace("--", "–")
+    assert kinds == set(VENUE_FIELDS), "the sample archive has papers of every entry type"
 
 
 def test_each_entry_alone_is_exactly_one_parseable_entry(index: ArchiveIndex) -> None:

@@ -7,7 +7,8 @@ The corpus has one file per case, named for the case:
 - `fields/`: a valid paper with one field wrong;
 - `archive/`: one folder per case of problems between files, or with file names;
 - `injection/`: valid papers (and their `_tags.yaml`) whose every text field carries a
-  payload; built once into a real site here and in tests/test_hostile_browser.py.
+  payload (tests/injection.py); built once per session into a real site, read here and
+  in tests/test_hostile_browser.py.
 
 Two cases are made at test time rather than committed: the 5 MB abstract (a 5 MB file in
 the repository helps nobody) and the symlink out of `papers/` (git stores links poorly on
@@ -19,7 +20,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,16 +28,15 @@ from pathlib import Path, PurePosixPath
 
 import feedparser
 import pytest
-import yaml
 from click.testing import CliRunner, Result
 
 from generator.build import Project, load_archive
 from generator.commands import main
 from generator.index import build_indexes
-from tests.conftest import VALID_PAPER, copy_project, run_cli
+from tests.conftest import VALID_PAPER, run_cli
+from tests.injection import BIDI_CONTROLS, SITE_NAME, injection_cases, injection_tags, shown
 
 HOSTILE_DIR = Path(__file__).parent / "hostile"
-INJECTION_DIR = HOSTILE_DIR / "injection"
 NOTHING_WRITTEN = "Error: 1 error(s); nothing was written"
 
 # file stem -> the one message it gets; None: the file is valid.
@@ -116,19 +115,6 @@ ARCHIVE_CASES: dict[str, list[str] | None] = {
     ],
 }
 
-SITE_NAME = "Paper Archive"
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-# The bidi-override case is valid but warned about: text-direction controls are removed.
-INJECTION_WARNINGS = [
-    "papers/_tags.yaml:25: warning: tag 'bidi-override': 'title' holds invisible text-direction characters (U+202C, U+202E); they are removed",
-    "papers/_tags.yaml:26: warning: tag 'bidi-override': 'description' holds invisible text-direction characters (U+2067, U+2069); they are removed",
-    "papers/bidi-override.yaml:3: warning: 'title' holds invisible text-direction characters (U+202C, U+202E); they are removed",
-    "papers/bidi-override.yaml:5: warning: author 1 holds invisible text-direction characters (U+202C, U+202E); they are removed",
-    "papers/bidi-override.yaml:8: warning: 'abstract' holds invisible text-direction characters (U+202C, U+202E, U+2067, U+2069); they are removed",
-    "papers/bidi-override.yaml:11: warning: 'venue' holds invisible text-direction characters (U+202A, U+202C); they are removed",
-    "papers/bidi-override.yaml:12: warning: 'organization' holds invisible text-direction characters (U+2066, U+2069); they are removed",
-    "papers/bidi-override.yaml:14: warning: 'notes' holds invisible text-direction characters (U+202E); they are removed",
-]
 # What the abstract shows as text: raw HTML in Markdown is never markup; entities are characters.
 ABSTRACT_TEXT = {
     "attribute-breakout": "Double quote \"><svg onload=\"window.__pwned=3\"> and single quote '><svg onload='window.__pwned=3'>.",
@@ -160,7 +146,7 @@ MARKDOWN_TAGS = frozenset(
 
 
 def invoke(root: Path, *arguments: str) -> Result:
-    """Run `paper-archive --root ROOT ...` in-process (a subprocess each costs ~1 s of imports)."""
+    """Run `paper-archive --root ROOT ...` in-process (a subprocess each would import everything again)."""
     return CliRunner().invoke(main, ["--root", str(root), *arguments])
 
 
@@ -366,45 +352,6 @@ def test_names_that_slug_alike_get_distinct_anchors_and_citation_keys(
 
 # ---- injection: a real build shows every payload as text ------------------------------------
 
-_SITES: dict[str, Path] = {}
-
-
-def build_injection_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the injection corpus once per session (this module and the browser test share it).
-
-    `--no-strict`: the bidi-override case is valid but warned about, and the exact warnings
-    are asserted here instead; MkDocs itself still runs strict (`strict: true` in mkdocs.yml).
-    """
-    if "root" not in _SITES:
-        root = tmp_path_factory.mktemp("injection") / "archive"
-        copy_project(root)
-        shutil.rmtree(root / "papers")
-        shutil.copytree(INJECTION_DIR, root / "papers")
-        completed = run_cli("-q", "build", "--no-strict", root=root)  # problems only
-        assert completed.returncode == 0, completed.stderr
-        assert completed.stderr.splitlines() == INJECTION_WARNINGS
-        _SITES["root"] = root
-    return _SITES["root"]
-
-
-def injection_cases() -> dict[str, dict]:
-    """Each injection paper's fields as written, by file stem."""
-    return {
-        path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
-        for path in sorted(INJECTION_DIR.glob("*.yaml"))
-        if not path.name.startswith("_")
-    }
-
-
-def injection_tags() -> dict[str, dict]:
-    return yaml.safe_load((INJECTION_DIR / "_tags.yaml").read_text(encoding="utf-8"))
-
-
-def shown(text: str) -> str:
-    """What a plain-text field shows: the text as typed, whitespace collapsed, bidi controls
-    removed (validation drops them). Entities are not decoded: `&lt;b&gt;` shows as typed."""
-    return " ".join(_BIDI_CONTROLS.sub("", text).split())
-
 
 @dataclass
 class Element:
@@ -472,9 +419,9 @@ def find(elements: list[Element], tag: str, css_class: str = "", **attrs: str) -
     ]
 
 
-@pytest.fixture(scope="module")
-def injection_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_injection_site(tmp_path_factory) / "site"
+@pytest.fixture
+def injection_site(injection_root: Path) -> Path:
+    return injection_root / "site"
 
 
 @pytest.mark.slow
@@ -590,4 +537,4 @@ def test_no_text_direction_control_reaches_the_site(injection_site: Path) -> Non
     ]
     assert len(generated) > 40
     for path in generated:
-        assert not _BIDI_CONTROLS.search(path.read_text(encoding="utf-8")), path
+        assert not BIDI_CONTROLS.search(path.read_text(encoding="utf-8")), path

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import serve_directory
-from tests.test_hostile import SITE_NAME, build_injection_site, injection_cases, shown
+from tests.injection import SITE_NAME, injection_cases, shown
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -43,29 +43,24 @@ INSPECT_PAGE = """() => {
 
 
 @pytest.fixture(scope="module")
-def injection_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_injection_site(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def site_url(injection_root: Path) -> Iterator[str]:
+def injection_url(injection_root: Path) -> Iterator[str]:
     with serve_directory(injection_root / "site") as url:
         yield url
 
 
 @pytest.fixture
-def page(browser):  # type: ignore[no-untyped-def]
+def page(new_context):  # type: ignore[no-untyped-def]
     """A fresh page that records script errors and dialogs (an `alert` would be a payload)."""
-    context = browser.new_context()
-    page = context.new_page()
+    page = new_context().new_page()
     page.incidents = []  # type: ignore[attr-defined]
     page.on("pageerror", lambda error: page.incidents.append(f"page error: {error}"))
     page.on("dialog", lambda dialog: page.incidents.append(f"dialog: {dialog.message}"))
-    yield page
-    context.close()
+    return page
 
 
-def test_no_payload_runs_on_any_generated_page(page, site_url: str, injection_root: Path) -> None:  # type: ignore[no-untyped-def]
+def test_no_payload_runs_on_any_generated_page(
+    page, injection_url: str, injection_root: Path
+) -> None:  # type: ignore[no-untyped-def]
     site = injection_root / "site"
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
     stems = list(injection_cases())
@@ -73,7 +68,7 @@ def test_no_payload_runs_on_any_generated_page(page, site_url: str, injection_ro
     assert {f"tags/{stem}/index.html" for stem in stems} <= set(pages)  # one tag per case
     problems: dict[str, object] = {}
     for relative in pages:
-        page.goto(site_url + relative.removesuffix("index.html"), wait_until="load")
+        page.goto(injection_url + relative.removesuffix("index.html"), wait_until="load")
         found = page.evaluate(INSPECT_PAGE)
         if relative.startswith("papers/"):
             assert found["jsonldCount"] == 1, relative
@@ -86,11 +81,11 @@ def test_no_payload_runs_on_any_generated_page(page, site_url: str, injection_ro
 
 @pytest.mark.parametrize("stem", list(injection_cases()))
 def test_the_browser_reads_head_metadata_as_the_literal_text(
-    page, site_url: str, stem: str
+    page, injection_url: str, stem: str
 ) -> None:  # type: ignore[no-untyped-def]
     fields = injection_cases()[stem]
     title, authors = shown(fields["title"]), [shown(a) for a in fields["authors"]]
-    page.goto(f"{site_url}papers/{stem}/", wait_until="load")
+    page.goto(f"{injection_url}papers/{stem}/", wait_until="load")
     head = page.evaluate(
         """() => ({
           title: document.title,
@@ -109,8 +104,8 @@ def test_the_browser_reads_head_metadata_as_the_literal_text(
     assert page.evaluate("typeof window.__pwned") == "undefined"
 
 
-def test_search_results_show_payloads_as_text(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(site_url)
+def test_search_results_show_payloads_as_text(page, injection_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(injection_url)
     page.keyboard.press("/")
     page.locator(".md-search__input").fill("pwned")
     # Results arrive one by one: wait for this one, which shows the tags as text.
@@ -120,9 +115,9 @@ def test_search_results_show_payloads_as_text(page, site_url: str) -> None:  # t
     assert page.incidents == []
 
 
-def test_instant_navigation_to_a_hostile_page_runs_nothing(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_instant_navigation_to_a_hostile_page_runs_nothing(page, injection_url: str) -> None:  # type: ignore[no-untyped-def]
     """Material swaps pages in without a reload; the swapped-in page must stay inert too."""
-    page.goto(site_url)
+    page.goto(injection_url)
     page.locator("a.pa-item__title", has_text="</script><script>").first.click()
     page.wait_for_url("**/papers/script-close/")
     page.locator("h1.pa-paper-title").wait_for()

@@ -104,12 +104,6 @@ def test_every_bucket_is_written_and_holds_its_keys_and_a_contested_key_is_left_
 
 
 @pytest.fixture(scope="module")
-def sample_url(built_site: Path) -> Iterator[str]:
-    with serve_directory(built_site / "site") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
 def odd_ids_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three papers with an old-style arXiv id, DOIs and a shortDOI, built for `/REPO/`."""
     papers = tmp_path_factory.mktemp("odd-ids-papers")
@@ -194,25 +188,25 @@ SAMPLE_FORMS = [
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_every_form_of_an_id_finds_its_paper_first(page, sample_url: str, built_site: Path) -> None:  # type: ignore[no-untyped-def]
+def test_every_form_of_an_id_finds_its_paper_first(page, site_url: str, built_site: Path) -> None:  # type: ignore[no-untyped-def]
     archive = load_archive(load_project(built_site))[0]
     [paper] = [p for p in archive.papers if p.id == SCALEBIO]
-    page.goto(sample_url)
+    page.goto(site_url)
     for form in SAMPLE_FORMS:
         status, titles, hrefs = _search(page, form)
         assert status.startswith("The paper with "), form
         assert titles[:1] == [paper.title], form
-        assert hrefs[0] == f"{sample_url}papers/{SCALEBIO}/", form
+        assert hrefs[0] == f"{site_url}papers/{SCALEBIO}/", form
     page.locator(".md-search-result__link").first.click()
-    page.wait_for_url(f"{sample_url}papers/{SCALEBIO}/")
+    page.wait_for_url(f"{site_url}papers/{SCALEBIO}/")
 
 
 @pytest.mark.browser
 @pytest.mark.slow
 def test_an_id_not_in_the_archive_is_said_to_be_missing_and_a_word_is_still_searched(
-    page, sample_url: str
+    page, site_url: str
 ) -> None:  # type: ignore[no-untyped-def]
-    page.goto(sample_url)
+    page.goto(site_url)
     status, titles, _ = _search(page, "arXiv:2406.99999")
     assert (status, titles) == ("No paper with arXiv 2406.99999 in this archive", [])
     status, titles, _ = _search(page, "10.1000/nowhere")
@@ -255,22 +249,20 @@ def test_old_style_arxiv_ids_dois_and_short_dois_find_their_paper(page, odd_ids_
     "path", ["abs/2406.19976", "abs/2406.19976v2", "pdf/2406.19976v1.pdf", "arxiv/?id=2406.19976"]
 )
 def test_an_arxiv_link_with_this_sites_host_lands_on_the_paper(
-    page, sample_url: str, path: str
+    page, site_url: str, path: str
 ) -> None:  # type: ignore[no-untyped-def]
-    page.missing.add(sample_url + path)  # the abs/pdf paths: GitHub Pages serves 404.html
-    page.goto(sample_url + path)
-    page.wait_for_url(f"{sample_url}papers/{SCALEBIO}/")
+    page.missing.add(site_url + path)  # the abs/pdf paths: GitHub Pages serves 404.html
+    page.goto(site_url + path)
+    page.wait_for_url(f"{site_url}papers/{SCALEBIO}/")
     assert page.locator("h1.pa-paper-title").is_visible()
 
 
 @pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.parametrize("path", ["abs/2406.99999", "arxiv/?id=arXiv:2406.99999"])
-def test_an_unknown_arxiv_id_says_it_is_not_in_the_archive(
-    page, sample_url: str, path: str
-) -> None:  # type: ignore[no-untyped-def]
-    page.missing.add(sample_url + path)  # the abs/pdf paths: GitHub Pages serves 404.html
-    page.goto(sample_url + path)
+def test_an_unknown_arxiv_id_says_it_is_not_in_the_archive(page, site_url: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    page.missing.add(site_url + path)  # the abs/pdf paths: GitHub Pages serves 404.html
+    page.goto(site_url + path)
     status = page.locator("[data-pa-lookup-status]")
     status.filter(has_text="not in this archive").wait_for()
     assert status.inner_text() == (

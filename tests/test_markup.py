@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.load import load_paper_files
 from generator.markup import _converter, _plain_prose_html, plain_text, render_markdown, render_math
-
-REPOSITORY = Path(__file__).resolve().parents[1]
+from tests.conftest import SAMPLE_PAPERS
 
 
 def test_inline_math_becomes_mathml_and_underscores_are_not_emphasis() -> None:
@@ -109,21 +106,32 @@ _PROSE_PIECES = [
 _PROSE = st.lists(st.sampled_from(_PROSE_PIECES), max_size=25).map("".join)
 
 
-@settings(max_examples=1500, deadline=None)  # 1 in 40 has a formula and takes the shortcut
-@given(text=_PROSE)
-def test_the_plain_prose_shortcut_gives_what_markdown_gives(text: str) -> None:
-    shortcut = _plain_prose_html(text)
-    if shortcut is not None:
-        converter = _converter()
-        converter.reset()
-        converter.heading_level = 3  # type: ignore[attr-defined]
-        assert shortcut == converter.convert(text)
+def test_the_plain_prose_shortcut_gives_what_markdown_gives() -> None:
+    """Most generated texts are not plain prose; the comparison must still run on enough of
+    them (about 1 in 6 of the texts, 1 in 100 with a formula) to mean something."""
+    compared: list[str] = []
+
+    @settings(max_examples=1500, deadline=None, database=None)
+    @given(text=_PROSE)
+    def shortcut_matches_markdown(text: str) -> None:
+        shortcut = _plain_prose_html(text)
+        if shortcut is not None:
+            converter = _converter()
+            converter.reset()
+            converter.heading_level = 3  # type: ignore[attr-defined]
+            assert shortcut == converter.convert(text)
+            compared.append(shortcut)
+
+    shortcut_matches_markdown()
+    assert len(compared) >= 100
+    assert any("<math " in html for html in compared)
 
 
-def test_the_bundled_abstracts_mostly_take_the_plain_prose_shortcut() -> None:
+def test_the_sample_abstracts_mostly_take_the_plain_prose_shortcut() -> None:
     abstracts = [
         document.data["abstract"]
-        for document in load_paper_files(REPOSITORY / "papers", REPOSITORY)[0]
+        for document in load_paper_files(SAMPLE_PAPERS, SAMPLE_PAPERS.parent)[0]
         if isinstance(document.data, dict) and document.data.get("abstract")
     ]
+    assert len(abstracts) > 20
     assert sum(_plain_prose_html(text) is not None for text in abstracts) > len(abstracts) * 0.8

@@ -81,7 +81,7 @@ def test_every_link_to_the_tools_repository_is_the_source_url() -> None:
 
 
 def test_classifiers_name_each_supported_python() -> None:
-    minimum = int(re.fullmatch(r">=3\.(\d+)", PYPROJECT["requires-python"]).group(1))
+    minimum = int(re.fullmatch(r">=3\.(\d+)(?:\.\d+)?", PYPROJECT["requires-python"]).group(1))
     versions = {
         int(match.group(1))
         for classifier in PYPROJECT["classifiers"]

@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -52,6 +53,18 @@ def _workflow() -> dict:
 
 def _steps_using(job: dict, action: str) -> list[dict]:
     return [step for step in job["steps"] if step.get("uses", "").startswith(f"{action}@")]
+
+
+def _supported_pythons() -> list[str]:
+    """The Python versions pyproject.toml's classifiers name, oldest first."""
+    with (REPO_ROOT / "pyproject.toml").open("rb") as handle:
+        classifiers = tomllib.load(handle)["project"]["classifiers"]
+    found = [
+        match.group(1)
+        for classifier in classifiers
+        if (match := re.fullmatch(r"Programming Language :: Python :: (3\.\d+)", classifier))
+    ]
+    return sorted(found, key=lambda version: int(version.split(".")[1]))
 
 
 def _run_steps(job: dict) -> list[str]:
@@ -120,7 +133,12 @@ def test_workflow_builds_for_the_pages_address_and_uploads_site() -> None:
     (python,) = _steps_using(build, "actions/setup-python")
     assert python["with"]["cache"] == "pip"
     # The tool's repository has pyproject.toml; an archive made by `init` has requirements.txt.
-    assert python["with"]["cache-dependency-path"].split() == ["pyproject.toml", "requirements.txt"]
+    assert python["with"]["cache-dependency-path"].split() == [
+        "pyproject.toml",
+        "requirements.txt",
+        "requirements/*.txt",
+    ]
+    assert python["with"]["python-version"] == _supported_pythons()[-1]
     (pages,) = _steps_using(build, "actions/configure-pages")
     (make_build,) = [step for step in build["steps"] if step.get("run") == "make build"]
     assert make_build["env"]["SITE_URL"] == f"${{{{ steps.{pages['id']}.outputs.base_url }}}}/"
@@ -135,9 +153,17 @@ def test_workflow_builds_for_the_pages_address_and_uploads_site() -> None:
 
 def test_workflow_tests_pull_requests_with_debian_chromium() -> None:
     test = _workflow()["jobs"]["test"]
-    assert "bookworm" in test["container"]  # Debian, so /usr/bin/chromium is a real binary
+    # Debian, so /usr/bin/chromium is a real binary; on each Python from 3.12 on.
+    assert test["container"] == "python:${{ matrix.python }}-bookworm"
+    assert test["strategy"]["matrix"]["python"] == [
+        version for version in _supported_pythons() if int(version.split(".")[1]) >= 12
+    ]
     (cache,) = _steps_using(test, "actions/cache")
-    assert "hashFiles('pyproject.toml', 'requirements.txt')" in cache["with"]["key"]
+    assert "${{ matrix.python }}" in cache["with"]["key"]
+    assert (
+        "hashFiles('pyproject.toml', 'requirements.txt', 'requirements/*.txt')"
+        in cache["with"]["key"]
+    )
     runs = _run_steps(test)
     assert any("apt-get install" in run and "chromium" in run for run in runs)
     assert runs.index("make build") < runs.index("make test")

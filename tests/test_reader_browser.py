@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import feedparser
@@ -15,10 +14,8 @@ import pytest
 import rispy
 
 from generator.bibtex_format import format_bibtex, publication_year
-from generator.build import load_archive, load_project
-from generator.index import build_indexes
 from generator.render import plain_citation
-from tests.conftest import published_paper_files, serve_directory
+from tests.conftest import published_paper_files
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PAPER_ID = "scalebio-scalable-bilevel-optimization-for-llm-data"
@@ -26,67 +23,58 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 
 
-@pytest.fixture(scope="module")
-def site_url(built_site: Path) -> Iterator[str]:
-    with serve_directory(built_site / "site") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def index(built_site: Path):  # type: ignore[no-untyped-def]
-    return build_indexes(load_archive(load_project(built_site))[0])
-
-
 @pytest.fixture
-def context(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
-    yield context
-    context.close()
+def context(new_context):  # type: ignore[no-untyped-def]
+    return new_context(permissions=["clipboard-read", "clipboard-write"])
 
 
-def test_copy_button_puts_the_exact_bibtex_on_the_clipboard(context, site_url: str, index) -> None:  # type: ignore[no-untyped-def]
+def test_copy_button_puts_the_exact_bibtex_on_the_clipboard(
+    context, site_url: str, sample_index
+) -> None:  # type: ignore[no-untyped-def]
     page = context.new_page()
     page.goto(f"{site_url}papers/{PAPER_ID}/")
     page.locator("pre button[data-md-type=copy]").first.click()
     copied = page.evaluate("navigator.clipboard.readText()")
-    paper = index.by_id[PAPER_ID]
-    assert copied == format_bibtex(paper, index.citation_keys[PAPER_ID]).rstrip("\n")
+    paper = sample_index.by_id[PAPER_ID]
+    assert copied == format_bibtex(paper, sample_index.citation_keys[PAPER_ID]).rstrip("\n")
 
 
 def test_copy_button_puts_the_plain_citation_on_the_clipboard(
-    context, site_url: str, index
+    context, site_url: str, sample_index
 ) -> None:  # type: ignore[no-untyped-def]
     page = context.new_page()
     page.goto(f"{site_url}papers/{PAPER_ID}/")
     button = page.get_by_role("button", name="Copy the citation")
     button.click()
-    paper = index.by_id[PAPER_ID]
+    paper = sample_index.by_id[PAPER_ID]
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == plain_citation(paper)
     assert f"({publication_year(paper)})" in copied
-    assert f"{publication_year(paper)}" in index.citation_keys[PAPER_ID]
+    assert f"{publication_year(paper)}" in sample_index.citation_keys[PAPER_ID]
 
 
-def test_ris_and_csl_json_of_a_paper_download_and_parse(context, site_url: str, index) -> None:  # type: ignore[no-untyped-def]
+def test_ris_and_csl_json_of_a_paper_download_and_parse(
+    context, site_url: str, sample_index
+) -> None:  # type: ignore[no-untyped-def]
     page = context.new_page()
     page.goto(f"{site_url}papers/{PAPER_ID}/")
-    key = index.citation_keys[PAPER_ID]
+    key = sample_index.citation_keys[PAPER_ID]
     ris = page.get_by_role("link", name="RIS", exact=True)
     assert ris.get_attribute("download") == f"{key}.ris"
     with page.expect_download() as download:
         ris.click()
     (record,) = rispy.loads(Path(download.value.path()).read_text(encoding="utf-8"))
-    assert record["id"] == key and record["title"] == index.by_id[PAPER_ID].title_text
+    assert record["id"] == key and record["title"] == sample_index.by_id[PAPER_ID].title_text
     csl = page.get_by_role("link", name="CSL-JSON", exact=True)
     (item,) = json.loads(page.request.get(csl.evaluate("link => link.href")).body())
     assert item["id"] == key
-    assert item["issued"]["date-parts"][0][0] == publication_year(index.by_id[PAPER_ID])
+    assert item["issued"]["date-parts"][0][0] == publication_year(sample_index.by_id[PAPER_ID])
 
 
 def test_addresses_in_abstracts_are_links_that_open_the_address(
-    context, site_url: str, index
+    context, site_url: str, sample_index
 ) -> None:  # type: ignore[no-untyped-def]
-    with_address = [p for p in index.papers if p.abstract and "https://" in p.abstract]
+    with_address = [p for p in sample_index.papers if p.abstract and "https://" in p.abstract]
     assert with_address, "the sample archive has abstracts with web addresses"
     paper = with_address[0]
     page = context.new_page()
@@ -101,8 +89,8 @@ def test_addresses_in_abstracts_are_links_that_open_the_address(
     assert links.first.get_attribute("rel") == "nofollow noopener"
 
 
-def test_year_pages_step_to_older_and_newer_years(context, site_url: str, index) -> None:  # type: ignore[no-untyped-def]
-    years = list(index.by_year)
+def test_year_pages_step_to_older_and_newer_years(context, site_url: str, sample_index) -> None:  # type: ignore[no-untyped-def]
+    years = list(sample_index.by_year)
     if len(years) < 3:
         pytest.skip("needs three years of papers")
     page = context.new_page()
@@ -119,9 +107,8 @@ def test_year_pages_step_to_older_and_newer_years(context, site_url: str, index)
     assert page.locator("h1").inner_text().startswith(str(years[1]))
 
 
-def test_tap_targets_on_a_phone_are_at_least_24_pixels(browser, site_url: str) -> None:  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
-    page = context.new_page()
+def test_tap_targets_on_a_phone_are_at_least_24_pixels(new_context, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    page = new_context(viewport=PHONE, has_touch=True, is_mobile=True).new_page()
     sizes = []
     for path in (f"papers/{PAPER_ID}/", "tags/data-selection/", "stats/", ""):
         page.goto(site_url + path)
@@ -131,7 +118,6 @@ def test_tap_targets_on_a_phone_are_at_least_24_pixels(browser, site_url: str) -
             "select[data-pa-search-filter]",
             "els => els.map(e => [e.textContent.trim() || e.className, e.getBoundingClientRect().height])",
         )
-    context.close()
     assert len(sizes) > 20
     assert [(name, height) for name, height in sizes if height < 24] == []
 
@@ -168,10 +154,10 @@ def test_feed_and_download_links_resolve(context, site_url: str, built_site: Pat
     assert len(ris) == len(csl) == len(data["papers"])
 
 
-def test_json_ld_and_highwire_tags_name_the_paper(context, site_url: str, index) -> None:  # type: ignore[no-untyped-def]
+def test_json_ld_and_highwire_tags_name_the_paper(context, site_url: str, sample_index) -> None:  # type: ignore[no-untyped-def]
     page = context.new_page()
     page.goto(f"{site_url}papers/{PAPER_ID}/")
-    paper = index.by_id[PAPER_ID]
+    paper = sample_index.by_id[PAPER_ID]
     article = json.loads(page.locator('script[type="application/ld+json"]').text_content() or "")
     assert article["@type"] == "ScholarlyArticle"
     assert article["name"] == paper.title
@@ -190,11 +176,11 @@ def test_json_ld_and_highwire_tags_name_the_paper(context, site_url: str, index)
     assert page.locator('meta[property="og:title"]').get_attribute("content") == paper.title
 
 
-def test_related_papers_link_to_real_pages(context, site_url: str, index) -> None:  # type: ignore[no-untyped-def]
+def test_related_papers_link_to_real_pages(context, site_url: str, sample_index) -> None:  # type: ignore[no-untyped-def]
     page = context.new_page()
     page.goto(f"{site_url}papers/{PAPER_ID}/")
     links = page.locator("ul.pa-related a.pa-item__title")
-    expected = [index.by_id[other].title for other in index.related[PAPER_ID]]
+    expected = [sample_index.by_id[other].title for other in sample_index.related[PAPER_ID]]
     assert [links.nth(i).inner_text() for i in range(links.count())] == expected
     reasons = page.locator("ul.pa-related .pa-item__why")
     assert reasons.count() == len(expected) > 0
@@ -229,12 +215,11 @@ def test_stats_chart_is_visible(context, site_url: str) -> None:  # type: ignore
     ],
 )
 def test_no_serious_accessibility_violations(
-    browser, site_url: str, path: str, scheme: str, viewport: dict[str, int]
+    new_context, site_url: str, path: str, scheme: str, viewport: dict[str, int]
 ) -> None:  # type: ignore[no-untyped-def]
     from axe_playwright_python.sync_playwright import Axe
 
-    context = browser.new_context(color_scheme=scheme, viewport=viewport)
-    page = context.new_page()
+    page = new_context(color_scheme=scheme, viewport=viewport).new_page()
     page.goto(site_url + path)
     page.wait_for_load_state("networkidle")
     results = Axe().run(page)
@@ -243,5 +228,4 @@ def test_no_serious_accessibility_violations(
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
-    context.close()
     assert violations == []
