@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from generator import build as pipeline
+from generator import pipeline
 from generator.curate import inbox, new, stats, tags
 from generator.importing import add, import_group, import_listing_file
 from generator.links import links

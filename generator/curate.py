@@ -13,7 +13,7 @@ from collections import Counter
 
 import click
 
-from generator import build as pipeline
+from generator import pipeline
 from generator.errors import ArchiveError, PaperRejected
 from generator.importers.candidate import Batch, Candidate, arxiv_id
 from generator.importers.intake import plan_import, write_plan

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from generator import build as pipeline
+from generator import pipeline
 from generator.errors import ArchiveError, PaperArchiveError, UnexpectedError
 from generator.model import Problem, Severity
 

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.build import Project, load_project
+from generator.pipeline import Project, load_project
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"

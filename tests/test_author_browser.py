@@ -10,10 +10,10 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from generator.build import load_archive, load_project
 from generator.index import ArchiveIndex, Author, build_indexes
 from generator.model import Paper
-from generator.render import author_feed_path, url_for_author, url_for_paper
+from generator.pipeline import load_archive, load_project
+from generator.urls import author_feed_path, url_for_author, url_for_paper
 from tests.conftest import serve_directory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

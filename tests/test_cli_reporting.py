@@ -9,9 +9,9 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from generator.build import Project
 from generator.cli import main
 from generator.errors import UnexpectedError
+from generator.pipeline import Project
 from tests.conftest import VALID_PAPER
 
 HINT = "run with --debug for the traceback"

@@ -31,9 +31,9 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from generator.build import Project, load_archive
 from generator.cli import main
 from generator.index import build_indexes
+from generator.pipeline import Project, load_archive
 from tests.conftest import VALID_PAPER, copy_project, run_cli
 
 HOSTILE_DIR = Path(__file__).parent / "hostile"

@@ -1,5 +1,5 @@
-"""The generator's cache (generator/cache.py): a cached run writes the same bytes as a run
-from nothing, after every kind of edit a curator makes, and skips what did not change."""
+"""Incremental generation (generator/incremental.py): a cached run writes the same bytes as
+a run from nothing, after every kind of edit a curator makes, and skips what did not change."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.build import generate, load_archive, load_project, open_cache
-from generator.cache import CACHE_FILE
+from generator.incremental import CACHE_FILE
 from generator.index import build_indexes
+from generator.pipeline import generate, load_archive, load_project, open_cache
 from tests.conftest import SAMPLE_PAPERS, copy_project, published_paper_files
 
 # The papers edited: the first two published files of the sample archive, whatever they are.
@@ -55,9 +55,12 @@ def sample_copy(destination: Path) -> Path:
 
 
 def spy(monkeypatch: pytest.MonkeyPatch, name: str, record: Callable[..., object]) -> list[object]:
-    """Wrap `generator.build.<name>`; return the list of what `record` makes of each call."""
-    import generator.build as build
+    """Wrap `<module>.<name>` (`pipeline.generate`'s or `incremental`'s); return the list of
+    what `record` makes of each call."""
+    import generator.incremental as incremental
+    import generator.pipeline as pipeline
 
+    build = pipeline if hasattr(pipeline, name) else incremental
     calls: list[object] = []
     original = getattr(build, name)
 
@@ -182,8 +185,8 @@ EDITS: dict[str, Callable[[Path], None]] = {
 
 
 UPDATING_THE_INDEX = {"abstract", "notes", "hand-written page added", "hand-written page removed"}
-"""Edits after which `index.reindexed` updates the last run's indexes: no paper's
-`indexed_fields` changed."""
+"""Edits after which the last run's indexes are updated (`index.with_edited`): no paper's
+`incremental.indexed_fields` changed."""
 
 
 @pytest.fixture(scope="module")
@@ -217,7 +220,7 @@ def test_a_cache_kept_in_memory_writes_what_a_fresh_run_writes_after_each_kind_o
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The live preview's way: one cache object through every edit, its indexes updated
-    in place of being built anew when the edit allows (`index.reindexed`)."""
+    in place of being built anew when the edit allows (`index.with_edited`)."""
     root = sample_copy(tmp_path / "archive")
     project = load_project(root)
     cache = open_cache(project)
@@ -254,7 +257,7 @@ def test_an_edit_no_other_page_shows_plans_only_that_papers_page(
 ) -> None:
     root = generated_copy
     EDITS["notes"](root / "papers")
-    planned = spy(monkeypatch, "plan_pages", lambda *arguments: arguments[4])
+    planned = spy(monkeypatch, "plan_pages", lambda *arguments: arguments[3])
     result = generate(load_project(root))
     assert planned == [frozenset({SUBJECT})]
     assert result.page_count == len(generated(root))
@@ -346,7 +349,7 @@ def test_the_cache_is_gone_while_pages_are_being_written(
     """Deleted before the first page changes, written after the last: a kill leaves none."""
     root = generated_copy
     EDITS["abstract"](root / "papers")
-    seen = spy(monkeypatch, "write_pages", lambda *_, **__: (root / CACHE_FILE).exists())
+    seen = spy(monkeypatch, "write_streams", lambda *_, **__: (root / CACHE_FILE).exists())
     generate(load_project(root))
     assert seen == [False]
     assert (root / CACHE_FILE).is_file()

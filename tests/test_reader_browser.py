@@ -15,9 +15,9 @@ import pytest
 import rispy
 
 from generator.bibtex import format_bibtex, publication_year
-from generator.build import load_archive, load_project
+from generator.formatting import plain_citation
 from generator.index import build_indexes
-from generator.render import plain_citation
+from generator.pipeline import load_archive, load_project
 from tests.conftest import published_paper_files, serve_directory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
