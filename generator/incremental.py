@@ -54,8 +54,10 @@ Made = TypeVar("Made")
 
 def shown_in_lists(paper: Paper) -> tuple[object, ...]:
     """What pages other than its own show of a paper (lists, bylines, co-author lines,
-    author anchors and citation keys derive from these fields of all papers)."""
+    links to its page; author anchors and citation keys derive from these fields of all
+    papers)."""
     return (
+        paper.id,
         paper.title,
         paper.date,
         paper.venue,
@@ -104,7 +106,7 @@ class Incremental:
         self.project = project
         self.cache = cache
         self.file_digests: dict[str, str] = {}
-        """Paper id -> digest of its file: what every per-paper memory is keyed by."""
+        """Paper id -> its id and its file's digest: what every per-paper memory is keyed by."""
         self._related: tuple[str, Mapping[str, tuple[str, ...]]] | None = None
         self._index: ArchiveIndex | None = None
         self._shown: object = None
@@ -146,7 +148,12 @@ class Incremental:
         for name, _ in listed:
             cache.files[name] = fresh.get(name) or remembered[name]
         memos = cache.files.values()
-        self.file_digests = {m.result.id: m.digest for m in memos if isinstance(m.result, Paper)}
+        # The id is the file's name, not its bytes: a renamed file is another paper.
+        self.file_digests = {
+            m.result.id: f"{m.result.id}\x1f{m.digest}"
+            for m in memos
+            if isinstance(m.result, Paper)
+        }
         return vocabulary, [(memo.result, memo.problems) for memo in memos]
 
     def index(

@@ -13,18 +13,21 @@ import datetime
 import functools
 import gc
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from generator.cache import GenerateCache
+from generator.downloads import Exports
 from generator.incremental import Incremental, open_cache, save_cache
+from generator.index import ArchiveIndex
 from generator.model import Archive, Problem
 from generator.parallel import split, worker_count
-from generator.plans import PagePlan
+from generator.plans import PagePlan, Plans
 from generator.progress import Progress
 from generator.reading import checked_archive, load_archive, load_hand_written_pages
 from generator.render import plan_pages, render_each
-from generator.settings import CONFIG_FILE, Project, load_project
+from generator.settings import CONFIG_FILE, Project, SiteInfo, load_project
 from generator.site_build import build_site
 from generator.write import WriteReport, merge_pages, write_streams
 
@@ -72,11 +75,9 @@ def generate(
     batches of files to read or pages to render are shared among up to `workers` forked
     processes (None: one per core; parallel.py says when to pass 1).
 
-    A caller that runs it again and again (the live preview) keeps the `cache` in memory
-    (`open_cache`) and passes it, then saves it when it is done (`save_cache`). With
-    `related_later`, an edit to the texts related papers are found from keeps the last
-    run's related papers and says so (`related_pending`), so the preview shows the edit
-    first and runs again to bring them up to date. Each step is shown on `progress`.
+    The live preview keeps the `cache` in memory (`open_cache`, `save_cache`), and passes
+    `related_later`: an edit to the texts related papers are found from keeps the last
+    run's (`related_pending`), so the edit shows first. Steps are shown on `progress`.
     """
     started = time.perf_counter()
     progress = progress or Progress()
@@ -92,11 +93,8 @@ def generate(
             step.detail = f"{len(archive.papers)} papers{reused}"
         with progress.step("Rendering and writing pages", "pages") as step:
             hand_written = load_hand_written_pages(project.pages_dir)
-            plan = functools.partial(plan_pages, index, project.site, exports)  # render
-            plans, current = reuse.plan(index, project.site, hand_written, plan)
-            plans = merge_pages(
-                plans, {path: PagePlan.ready(content) for path, content in hand_written.items()}
-            )
+            plan = functools.partial(_plan_all, index, project.site, exports, hand_written)
+            plans, current = reuse.plan(index, project.site, hand_written, plan)  # render
             due = sorted(path for path in plans if path not in current)
             shares = split(due, worker_count(len(due), workers))
             present = frozenset(memory.pages) or None  # None: a first run looks
@@ -116,6 +114,18 @@ def generate(
             save_cache(project, memory)
     seconds = time.perf_counter() - started
     return GenerateResult(archive, warnings, report, page_count, seconds, pending)
+
+
+def _plan_all(
+    index: ArchiveIndex,
+    site: SiteInfo,
+    exports: Exports,
+    hand_written: Mapping[PurePosixPath, bytes],
+    only_papers: frozenset[str] | None,
+) -> Plans:
+    """Plan the generated pages (`render.plan_pages`) and the hand-written ones."""
+    copied = {path: PagePlan.ready(content) for path, content in hand_written.items()}
+    return merge_pages(plan_pages(index, site, exports, only_papers), copied)
 
 
 def build_date(archive: Archive) -> datetime.date:

@@ -3,6 +3,7 @@ a run from nothing, after every kind of edit a curator makes, and skips what did
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 import shutil
@@ -15,6 +16,7 @@ import yaml
 
 from generator.incremental import CACHE_FILE
 from generator.index import build_indexes
+from generator.model import Paper
 from generator.pipeline import generate, load_archive, load_project, open_cache
 from tests.conftest import SAMPLE_PAPERS, copy_project, published_paper_files
 
@@ -189,6 +191,50 @@ UPDATING_THE_INDEX = {"abstract", "notes", "hand-written page added", "hand-writ
 `incremental.indexed_fields` changed."""
 
 
+def rename_subject(papers: Path) -> None:
+    """A new id: the file renamed, so every page naming the paper links elsewhere."""
+    (papers / f"{SUBJECT}.yaml").rename(papers / f"{SUBJECT}-renamed.yaml")
+
+
+def edit_hand_written_page(papers: Path) -> None:
+    page = papers.parent / "pages" / KEPT_PAGE
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more paper.\n", encoding="utf-8")
+
+
+FIELD_EDITS: dict[str, Callable[[Path], None]] = {
+    "id": rename_subject,
+    "title": EDITS["title"],
+    "authors": EDITS["author renamed"],
+    "date": EDITS["date"],
+    "tags": other_tags,
+    "abstract": EDITS["abstract"],
+    "et_al": change(SUBJECT, "et_al", lambda _: True),
+    "orcid": orcid_for_an_author,
+    "arxiv": change(SUBJECT, "arxiv", lambda _: "2312.99999"),
+    "arxiv_category": change(SUBJECT, "arxiv_category", lambda _: "cs.CL"),
+    "doi": change(SUBJECT, "doi", lambda _: "10.1234/edited.5678"),
+    "venue": change(SUBJECT, "venue", lambda _: "NeurIPS 2031"),
+    "links": change(
+        SUBJECT, "links", lambda links: {**(links or {}), "code": "https://example.org/c"}
+    ),
+    "organization": change(SUBJECT, "organization", lambda _: "Edited Lab"),
+    "upvotes": change(SUBJECT, "upvotes", lambda upvotes: (upvotes or 0) + 4242),
+    "added": EDITS["added date"],
+    "notes": EDITS["notes"],
+}
+"""An edit of each field of `Paper` in a paper file, by field name."""
+OTHER_SOURCES: dict[str, Callable[[Path], None]] = {
+    "vocabulary": retitle_first_tag,
+    "hand-written page": edit_hand_written_page,
+}
+
+
+def test_every_field_of_a_paper_has_an_edit() -> None:
+    """A field added to `Paper` fails here until the every-field test below edits it."""
+    fields = {field.name for field in dataclasses.fields(Paper) if field.name != "source"}
+    assert set(FIELD_EDITS) == fields
+
+
 @pytest.fixture(scope="module")
 def generated_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample archive generated once (pages and cache); tests edit copies of it."""
@@ -354,3 +400,23 @@ def test_the_cache_is_gone_while_pages_are_being_written(
     assert seen == [False]
     assert (root / CACHE_FILE).is_file()
     assert PurePosixPath(CACHE_FILE.as_posix()).parts[0] == "build"
+
+
+@pytest.mark.parametrize("edit", [*FIELD_EDITS, *OTHER_SOURCES])
+def test_an_edit_of_every_field_and_source_writes_what_a_fresh_run_writes(
+    generated_copy: Path, tmp_path: Path, edit: str
+) -> None:
+    """With the cache file (a new process each time), then with the cache kept in memory
+    (the live preview's way, which also reuses the last run's indexes)."""
+    root = generated_copy
+    kept_root = shutil.copytree(root, tmp_path / "kept", symlinks=True)
+    project = load_project(kept_root)
+    cache = open_cache(project)
+    generate(project, cache=cache, workers=1)
+    FIELD_EDITS.get(edit, OTHER_SOURCES.get(edit))(root / "papers")  # type: ignore[misc]
+    FIELD_EDITS.get(edit, OTHER_SOURCES.get(edit))(kept_root / "papers")  # type: ignore[misc]
+    generate(load_project(root))
+    generate(project, cache=cache, workers=1)
+    fresh = from_nothing(root, tmp_path / "fresh")
+    assert generated(root) == fresh
+    assert generated(kept_root) == fresh
