@@ -136,7 +136,7 @@ class GenerateCache:
     """File digest -> digest of what related papers are found from, in that file's paper."""
     index: ArchiveIndex | None = None
     """The last run's indexes, for a caller that keeps the cache in memory (the live
-    preview), so an edit can update them (`index.reindexed`). Never saved: rebuilding
+    preview), so an edit can update them (`index.with_edited`). Never saved: rebuilding
     them costs less than pickling them."""
 
     def __getstate__(self) -> dict[str, object]:
