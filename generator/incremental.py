@@ -111,6 +111,8 @@ class Incremental:
         self._index: ArchiveIndex | None = None
         self._shown: object = None
         self._keys: dict[PurePosixPath, str | None] = {}
+        self.related_reused = False
+        """Related papers are the last run's (`index`)."""
         slugs.remember(cache.slugs)
 
     def load(
@@ -168,6 +170,7 @@ class Incremental:
         if cache.related is None or cache.related[0] != related_key:
             same_papers = known is not None and known.keys() == {p.id for p in archive.papers}
             known, pending = (known, True) if related_later and same_papers else (None, False)
+        self.related_reused = known is not None
         with _related_finder(archive, known, workers) as related:
             # Related papers may be found in a second process while this one builds the rest.
             index = self._reindexed(archive) or build_indexes(archive, {})

@@ -89,7 +89,7 @@ def generate(
             archive, warnings = checked_archive(project, vocabulary, files, strict)  # validate
         with progress.step("Indexing and finding related papers", "indexes") as step:
             index, exports, pending = reuse.index(archive, project.site, workers, related_later)
-            reused = " (related papers as the last run found them)" if pending else ""
+            reused = " (related papers as the last run found them)" if reuse.related_reused else ""
             step.detail = f"{len(archive.papers)} papers{reused}"
         with progress.step("Rendering and writing pages", "pages") as step:
             hand_written = load_hand_written_pages(project.pages_dir)
@@ -129,10 +129,8 @@ def _plan_all(
 
 
 def build_date(archive: Archive) -> datetime.date:
-    """Date the site is "as of": the latest addition or publication in the archive.
-
-    Derived from the input (not the clock), so two builds of one archive are identical.
-    """
+    """Date the site is "as of": the latest addition or publication in the archive,
+    derived from the input (not the clock), so two builds of one archive are identical."""
     dates = [paper.added or paper.date for paper in archive.papers]
     return max(dates, default=datetime.date(2000, 1, 1))
 
