@@ -1,5 +1,8 @@
 """What the last `generate` left in `build/cache/`, so the next one redoes only what changed.
 
+Storage only: the incremental module (incremental.py) is its one user, and decides what
+each memory is keyed by and when it holds.
+
 Memories, each dropped when something it depends on changes:
 
 - `files`: each paper file's validated result, trusted while the file's size and
@@ -39,7 +42,7 @@ from pathlib import Path, PurePosixPath
 from generator.export import PaperRow
 from generator.index import ArchiveIndex
 from generator.model import InboxItem, Paper, Problem
-from generator.references import Reference, ReferenceKey
+from generator.references import Reference
 
 CACHE_FILE = Path("build") / "cache" / "generate.pickle"
 """Relative to the project root; `make clean` removes it with the rest of `build/`."""
@@ -107,7 +110,8 @@ class PageMemo:
 
 @dataclass
 class GenerateCache:
-    """Everything one `generate` remembers for the next; mutable, owned by `build.generate`."""
+    """Everything one `generate` remembers for the next; mutable, read and changed only by
+    the incremental module."""
 
     version: str
     context: str = ""
@@ -119,19 +123,20 @@ class GenerateCache:
     """(file digest, citation key) -> the paper's BibTeX entry."""
     rows: dict[tuple[str, str, str], PaperRow] = field(default_factory=dict)
     """(file digest, citation key, site URL) -> the paper's `papers.json`/`.csv` row."""
-    references: dict[ReferenceKey, Reference] = field(default_factory=dict)
-    """`references.reference_key` -> the paper's RIS and CSL-JSON records."""
+    references: dict[tuple[str, str, tuple[str, ...]], Reference] = field(default_factory=dict)
+    """(file digest, citation key, tag titles) -> the paper's RIS and CSL-JSON records."""
     slugs: dict[tuple[str, str], str] = field(default_factory=dict)
-    """`slugs.REMEMBERED` of the last run."""
+    """The slugs the last run used (`slugs.used`)."""
     shown: object = None
-    """Site, vocabulary and each paper's `render.shown_in_lists`, as the last run had them."""
+    """Site, vocabulary, hand-written pages and what lists show of each paper, as the last
+    run had them (`incremental.shown_in_lists`)."""
     digests: dict[str, str] = field(default_factory=dict)
     """Paper id -> file digest, as the last run had them."""
     related_parts: dict[str, str] = field(default_factory=dict)
     """File digest -> digest of what related papers are found from, in that file's paper."""
     index: ArchiveIndex | None = None
     """The last run's indexes, for a caller that keeps the cache in memory (the live
-    preview), so an edit can update them (`index.reindexed`). Never saved: rebuilding
+    preview), so an edit can update them (`index.with_edited`). Never saved: rebuilding
     them costs less than pickling them."""
 
     def __getstate__(self) -> dict[str, object]:

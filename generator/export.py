@@ -48,21 +48,13 @@ def bibliography(papers: Iterable[Paper], index: ArchiveIndex, entries: Mapping[
     return "\n".join(entries[paper_id] for _, paper_id in keyed)
 
 
-def bibtex_entries(
-    index: ArchiveIndex, known: Mapping[tuple[str, str], str] | None = None
-) -> dict[str, str]:
-    """Format every paper's BibTeX entry once, for its page, papers.bib and its tags' files.
-
-    `known` maps (file digest, citation key) to entries formatted before (the generator's
-    cache); an entry depends on nothing else.
-    """
-    known = known or {}
-    entries = {}
-    for paper in index.papers:
-        key = index.citation_keys[paper.id]
-        entry = known.get((index.digests.get(paper.id, ""), key))
-        entries[paper.id] = format_bibtex(paper, key) if entry is None else entry
-    return entries
+def bibtex_entries(index: ArchiveIndex, papers: Iterable[Paper] | None = None) -> dict[str, str]:
+    """Format the BibTeX entry of each of `papers` (by default all), by id: once, for its
+    page, papers.bib and its tags' files."""
+    return {
+        paper.id: format_bibtex(paper, index.citation_keys[paper.id])
+        for paper in (index.papers if papers is None else papers)
+    }
 
 
 def paper_record(paper: Paper, index: ArchiveIndex, site_url: str) -> dict[str, object]:
@@ -103,30 +95,20 @@ class PaperRow:
 
 
 def paper_rows(
-    index: ArchiveIndex,
-    site_url: str,
-    known: Mapping[tuple[str, str, str], PaperRow] | None = None,
+    index: ArchiveIndex, site_url: str, papers: Iterable[Paper] | None = None
 ) -> dict[str, PaperRow]:
-    """Each published paper's row, newest first.
-
-    `known` maps (file digest, citation key, site URL) to rows made before (the generator's
-    cache); a row depends on nothing else.
-    """
-    known = known or {}
+    """The row of each of `papers` (by default all, newest first), by id."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     rows = {}
-    for paper in index.papers:
-        row = known.get((index.digests.get(paper.id, ""), index.citation_keys[paper.id], site_url))
-        if row is None:
-            record = paper_record(paper, index, site_url)
-            buffer.seek(0)
-            buffer.truncate()
-            writer.writerow(_csv_cell(record[field]) for field in CSV_FIELDS)
-            row = PaperRow(
-                json.dumps(record, ensure_ascii=False).encode(), buffer.getvalue().encode()
-            )
-        rows[paper.id] = row
+    for paper in index.papers if papers is None else papers:
+        record = paper_record(paper, index, site_url)
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(_csv_cell(record[field]) for field in CSV_FIELDS)
+        rows[paper.id] = PaperRow(
+            json.dumps(record, ensure_ascii=False).encode(), buffer.getvalue().encode()
+        )
     return rows
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import total_ordering
@@ -202,5 +201,3 @@ class Archive:
     inbox: tuple[InboxItem, ...] = ()
     """Files marked `status: inbox`: listed with their problems by `paper-archive inbox`, not
     published, and never a reason for a build to fail."""
-    digests: Mapping[str, str] = field(default_factory=dict)
-    """Paper id to a digest of its file: what the generator's cache keys pages by."""

@@ -2,7 +2,7 @@
 
 At a terminal each step is a live tqdm bar with its count, rate and estimate. Elsewhere (CI,
 logs) each finished step is one plain line with its counts and time, with no carriage return
-or escape code. Quiet, nothing. The pipeline's pure stages never see the reporter: build.py
+or escape code. Quiet, nothing. The pipeline's pure stages never see the reporter: pipeline.py
 opens a step around each stage and counts in chunks, and MkDocs counts its own pages
 (`mkdocs_progress.py`, reporting here over a pipe).
 
@@ -40,7 +40,7 @@ _UNCOUNTED = "{desc}{postfix} [{elapsed}]"
 
 
 class _Bar(tqdm):  # type: ignore[type-arg]
-    """A tqdm bar without tqdm's monitor thread: build.py forks worker processes while a
+    """A tqdm bar without tqdm's monitor thread: the pipeline forks worker processes while a
     bar is open, and a forked child must not inherit another thread (parallel.py)."""
 
     monitor_interval = 0

@@ -21,9 +21,6 @@ from generator.bibtex_format import entry_type, publication_year
 from generator.index import ArchiveIndex
 from generator.model import Paper
 
-ReferenceKey = tuple[str, str, tuple[str, ...]]
-"""What a `Reference` is made from: file digest, citation key, and keywords (tag titles)."""
-
 _RIS_TYPES = {"article": "JOUR", "inproceedings": "CPAPER"}
 _CSL_TYPES = {"article": "article-journal", "inproceedings": "paper-conference"}
 
@@ -38,35 +35,17 @@ class Reference:
     """CSL-JSON item: one JSON object on one line."""
 
 
-def references(
-    index: ArchiveIndex, known: Mapping[ReferenceKey, Reference] | None = None
-) -> dict[str, Reference]:
-    """Return each paper's `Reference` by id. `known` holds references made before, by
-    `reference_key` (the generator's cache): at 10,000 papers making them all takes
-    half a second of every run."""
-    known = known or {}
+def references(index: ArchiveIndex, papers: Iterable[Paper] | None = None) -> dict[str, Reference]:
+    """Return the `Reference` of each of `papers` (by default all), by id."""
     found = {}
-    for paper in index.papers:
-        memo_key = reference_key(index, paper)
-        reference = known.get(memo_key)
-        if reference is None:
-            _, key, keywords = memo_key
-            reference = Reference(
-                ris_record(paper, key, keywords),
-                json.dumps(csl_item(paper, key, keywords), ensure_ascii=False),
-            )
-        found[paper.id] = reference
+    for paper in index.papers if papers is None else papers:
+        key = index.citation_keys[paper.id]
+        keywords = tuple(index.tag_of[slug].title for slug in paper.tags)
+        found[paper.id] = Reference(
+            ris_record(paper, key, keywords),
+            json.dumps(csl_item(paper, key, keywords), ensure_ascii=False),
+        )
     return found
-
-
-def reference_key(index: ArchiveIndex, paper: Paper) -> ReferenceKey:
-    """Everything the paper's `Reference` depends on; an archive made in memory (tests,
-    tools) has no file digests, and then the paper itself stands in."""
-    return (
-        index.digests.get(paper.id) or repr(paper),
-        index.citation_keys[paper.id],
-        tuple(index.tag_of[slug].title for slug in paper.tags),
-    )
 
 
 def ris_record(paper: Paper, key: str, keywords: Iterable[str] = ()) -> str:

@@ -35,17 +35,17 @@ from mkdocs.structure.files import Files
 from mkdocs.theme import Theme
 from watchdog import events
 
-from generator.build import (
+from generator.errors import ArchiveError
+from generator.mkdocs_progress import PageEvents
+from generator.pipeline import (
     CONFIG_FILE,
+    GenerateCache,
     GenerateResult,
     Project,
     generate,
     open_cache,
     save_cache,
 )
-from generator.cache import GenerateCache
-from generator.errors import ArchiveError
-from generator.mkdocs_progress import PageEvents
 from generator.progress import MkDocsSteps, Progress
 
 log = logging.getLogger("mkdocs")

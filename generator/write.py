@@ -1,10 +1,11 @@
-"""Stage 6, write: put rendered pages on disk. The only stage that writes files.
+"""Stage 6, write: put rendered pages on disk. The only stage that writes pages.
 
 Invariant: a file is rewritten only when its bytes change (so `mkdocs serve --dirty` and
-make-style tools see real changes only), each write is atomic (temp file + rename), and
-files no page claims any more are removed. Nothing is written outside `out_dir`. The
-folder as a whole is not swapped: a killed run leaves whole files, some new, and no
-generator cache (see cache.py), so the next run checks every file again.
+make-style tools see real changes only), a file that existed is replaced atomically (temp
+file + rename), a new one written in place, and files no page claims any more are
+removed. Nothing is written outside `out_dir`. The folder as a whole is not swapped,
+since MkDocs' live preview watches the folder it started with: a killed run leaves whole
+files, some new, and no generator cache, so the next run checks every file again.
 """
 
 from __future__ import annotations
@@ -12,15 +13,15 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
-from generator.errors import OutputError, PaperArchiveError, UnexpectedError
-from generator.parallel import map_forked, split, worker_count
+from generator.errors import OutputError
+from generator.parallel import map_forked
+from generator.plans import PageContent
 
-PageContent = str | bytes
 Page = TypeVar("Page")
 """Content, or a plan to make it: merging only looks at paths."""
 
@@ -48,65 +49,57 @@ def merge_pages(*sources: Mapping[PurePosixPath, Page]) -> dict[PurePosixPath, P
 
 
 def write_pages(
-    pages: Mapping[PurePosixPath, PageContent | Callable[[], PageContent]],
+    pages: Mapping[PurePosixPath, PageContent],
     out_dir: Path,
     keep: frozenset[PurePosixPath] = frozenset(),
     present: frozenset[PurePosixPath] | None = None,
-    workers: int | None = 1,
 ) -> WriteReport:
-    """Make `out_dir` hold exactly `pages` plus `keep`, touching only files whose content changed.
+    """Make `out_dir` hold exactly `pages` plus `keep` (`write_streams`)."""
+    return write_streams(pages, [pages.items()], out_dir, keep, present)
 
-    A page may be given as a function that renders it: it is called here, and the page
-    written at once, so memory holds one page at a time. `keep`
-    names files known to be current already (the generator's cache vouches for them): they
-    are neither read nor deleted. `present`, when known (the cache's record of the last
-    run), lists the files `out_dir` holds, which saves walking the folder. With several
-    `workers` (None: as many as there are cores), a large batch is rendered and written
-    by that many processes (parallel.py).
+
+def write_streams(
+    paths: Collection[PurePosixPath],
+    streams: Sequence[Iterable[tuple[PurePosixPath, PageContent]]],
+    out_dir: Path,
+    keep: frozenset[PurePosixPath] = frozenset(),
+    present: frozenset[PurePosixPath] | None = None,
+) -> WriteReport:
+    """Make `out_dir` hold exactly the pages at `paths` plus `keep`, touching only files
+    whose content changed.
+
+    The pages come from `streams`, each consumed in a process of its own (parallel.py):
+    pages made as they are read (`render.render_each`) are each written at once, so
+    memory holds one page at a time. `keep` names files known to be current already
+    (the incremental module vouches for them): they are neither read nor deleted.
+    `present`, when known, lists the files `out_dir` holds, which saves walking it.
     """
-    for path in pages:
+    for path in paths:
         if path.is_absolute() or ".." in path.parts or not path.parts:
             raise OutputError(f"refusing to write {path}: outside the output folder")
     out_dir.mkdir(parents=True, exist_ok=True)
     root = os.fspath(out_dir)
-    # Plain strings and os calls, not Path objects: at 10,000 pages pathlib costs seconds.
-    named = sorted((str(path), path) for path in pages)
-    shares = split(named, worker_count(len(named), workers))
     written = [
         path
-        for share_written in map_forked(lambda share: _write_share(pages, share, root), shares)
-        for path in share_written
+        for share in map_forked(lambda pages: _write_share(pages, root), streams)
+        for path in share
     ]
-    deleted = sorted((_files_below(root) if present is None else present) - keep.union(pages))
+    deleted = sorted((_files_below(root) if present is None else present) - keep.union(paths))
     _delete(out_dir, deleted)
-    unchanged = len(pages) - len(written) + len(keep)
+    unchanged = len(paths) - len(written) + len(keep)
     return WriteReport(tuple(sorted(written, key=str)), unchanged, tuple(deleted))
 
 
 def _write_share(
-    pages: Mapping[PurePosixPath, PageContent | Callable[[], PageContent]],
-    share: list[tuple[str, PurePosixPath]],
-    root: str,
+    pages: Iterable[tuple[PurePosixPath, PageContent]], root: str
 ) -> list[PurePosixPath]:
-    """Render and write the pages named in `share`; return those whose bytes changed.
-
-    Each page is written as soon as it is rendered, so memory holds one page at a time.
-    (A writer thread overlapping the two was slower: every write's GIL hand-off waits on
-    the rendering thread.)
-    """
+    """Write `pages`; return those whose bytes changed."""
     folders = {root}
     written = []
-    for name, path in share:
-        content = pages[path]
-        if callable(content):
-            try:
-                content = content()
-            except PaperArchiveError:
-                raise  # a paper's page names the paper file already
-            except Exception as error:  # a bug: name the page, whose stamp names its source
-                raise UnexpectedError.wrapping(f"{name} (a generated page)", error) from error
+    for path, content in pages:
         data = content.encode() if isinstance(content, str) else content
-        target = f"{root}/{name}"
+        # Plain strings and os calls, not Path objects: pathlib costs seconds at 10,000 pages.
+        target = f"{root}/{path}"
         held = _held(target, data)
         if held is True:
             continue
@@ -136,9 +129,9 @@ def _held(target: str, data: bytes) -> bool | None:
 
 
 def _write_new(target: str, data: bytes) -> None:
-    """Write a file that did not exist, in place: a third cheaper than a temporary file
-    and a rename, and as safe, since no reader had a previous version to lose. A run
-    killed midway leaves no cache (build.py), so the next compares every file's bytes."""
+    """Write a file that did not exist, in place: cheaper than a temporary file and a
+    rename, and as safe, since no reader had a previous version to lose. A run killed
+    midway leaves no cache (incremental.py), so the next compares every file's bytes."""
     try:
         handle = open(target, "xb")  # noqa: SIM115 (closed below, after a failed write too)
     except FileExistsError:  # appeared meanwhile: replace it as any other

@@ -27,8 +27,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.build import Project, load_archive, load_project
 from generator.index import ArchiveIndex, build_indexes
+from generator.pipeline import Project, load_archive, load_project
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"

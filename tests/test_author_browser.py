@@ -9,7 +9,7 @@ import pytest
 
 from generator.index import ArchiveIndex, Author
 from generator.model import Paper
-from generator.render import author_feed_path, url_for_author, url_for_paper
+from generator.urls import author_feed_path, url_for_author, url_for_paper
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}

@@ -11,9 +11,10 @@ from pathlib import PurePosixPath
 
 import pytest
 
+from generator.fragments import CO_AUTHOR_COUNT
 from generator.index import build_indexes
 from generator.model import Archive, Paper, Tag
-from generator.render import CO_AUTHOR_COUNT, SiteInfo, render_pages
+from generator.render import SiteInfo, render_pages
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITE = SiteInfo("Test Archive", "Papers.", url="https://example.org/archive/")

@@ -14,8 +14,8 @@ from generator.bibtex_format import (
     escape_bibtex,
     format_bibtex,
 )
+from generator.formatting import plain_citation
 from generator.model import Paper
-from generator.render import plain_citation
 
 
 def make(**fields: object) -> Paper:

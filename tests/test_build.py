@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.build import load_archive, load_project
+from generator.pipeline import load_archive, load_project
 from generator.search import read_index
 from tests.conftest import BUNDLED_PAPERS, REPO_ROOT, published_paper_files
 

@@ -9,9 +9,9 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from generator.build import Project
 from generator.commands import main
 from generator.errors import UnexpectedError
+from generator.pipeline import Project
 from tests.conftest import VALID_PAPER
 
 HINT = "run with --debug for the traceback"
@@ -70,7 +70,7 @@ def broken(*_: object, **__: object) -> None:
     ("target", "command", "message"),
     [
         (
-            "generator.build.validate_paper",
+            "generator.reading.validate_paper",
             "check",
             f"Error: papers/good.yaml: unexpected ZeroDivisionError: division by zero; {HINT}",
         ),
@@ -80,13 +80,13 @@ def broken(*_: object, **__: object) -> None:
             f"Error: papers/good.yaml: unexpected ZeroDivisionError: division by zero; {HINT}",
         ),
         (
-            "generator.render.bibliography",
+            "generator.downloads.bibliography",
             "generate",
             "Error: papers.bib (a generated page): unexpected ZeroDivisionError: division by"
             f" zero; {HINT}",
         ),
         (
-            "generator.build.load_archive",
+            "generator.pipeline.load_archive",
             "stats",
             f"Error: unexpected ZeroDivisionError: division by zero; {HINT}",
         ),

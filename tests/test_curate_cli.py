@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from generator.build import Project, load_archive
 from generator.commands import main
+from generator.pipeline import Project, load_archive
 from tests.conftest import VALID_PAPER
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"

@@ -12,7 +12,6 @@ import pytest
 from bibtexparser.middlewares import LatexDecodingMiddleware
 
 from generator.bibtex_format import format_bibtex, publication_year
-from generator.build import Project, load_archive
 from generator.export import (
     FEED_SIZE,
     JSON_FIELDS,
@@ -26,6 +25,7 @@ from generator.export import (
     paper_rows,
 )
 from generator.index import ArchiveIndex, build_indexes
+from generator.pipeline import Project, load_archive
 from tests.conftest import published_paper_files
 
 SITE_URL = "https://example.org/archive/"

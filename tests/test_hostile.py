@@ -30,9 +30,9 @@ import feedparser
 import pytest
 from click.testing import CliRunner, Result
 
-from generator.build import Project, load_archive
 from generator.commands import main
 from generator.index import build_indexes
+from generator.pipeline import Project, load_archive
 from tests.conftest import VALID_PAPER, run_cli
 from tests.injection import BIDI_CONTROLS, SITE_NAME, injection_cases, injection_tags, shown
 

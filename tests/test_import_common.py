@@ -6,12 +6,12 @@ import datetime
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
-from generator.build import Project, load_archive
 from generator.importers.arxiv import read_feed_file
 from generator.importers.bibtex import parse_bibtex
 from generator.importers.candidate import Batch, Candidate
 from generator.importers.hf import parse_hf_papers
 from generator.importers.intake import KnownPapers, paper_fields, plan_import, write_plan
+from generator.pipeline import Project, load_archive
 from tests.conftest import VALID_PAPER
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"

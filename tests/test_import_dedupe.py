@@ -9,13 +9,13 @@ import pytest
 from click.testing import CliRunner, Result
 
 from generator.amend import add_fields
-from generator.build import Project, load_archive
 from generator.commands import main
 from generator.importers.candidate import Batch, Candidate
 from generator.importers.intake import plan_import
 from generator.importers.known import KnownPapers
 from generator.importers.matching import disagreement, family_name, identity_of_candidate
 from generator.importers.merging import date_precision, merge_copies, richness
+from generator.pipeline import Project, load_archive
 
 TODAY = datetime.date(2026, 11, 28)
 ADDED = datetime.date(2026, 11, 27)

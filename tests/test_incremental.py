@@ -1,8 +1,9 @@
-"""The generator's cache (generator/cache.py): a cached run writes the same bytes as a run
-from nothing, after every kind of edit a curator makes, and skips what did not change."""
+"""Incremental generation (generator/incremental.py): a cached run writes the same bytes as
+a run from nothing, after every kind of edit a curator makes, and skips what did not change."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 import shutil
@@ -13,9 +14,10 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.build import generate, load_archive, load_project, open_cache
-from generator.cache import CACHE_FILE
+from generator.incremental import CACHE_FILE
 from generator.index import build_indexes
+from generator.model import Paper
+from generator.pipeline import generate, load_archive, load_project, open_cache
 from tests.conftest import SAMPLE_PAPERS, copy_project, published_paper_files
 
 # The papers edited: the first two published files of the sample archive, whatever they are.
@@ -55,9 +57,12 @@ def sample_copy(destination: Path) -> Path:
 
 
 def spy(monkeypatch: pytest.MonkeyPatch, name: str, record: Callable[..., object]) -> list[object]:
-    """Wrap `generator.build.<name>`; return the list of what `record` makes of each call."""
-    import generator.build as build
+    """Wrap `<module>.<name>` (`pipeline.generate`'s or `incremental`'s); return the list of
+    what `record` makes of each call."""
+    import generator.incremental as incremental
+    import generator.pipeline as pipeline
 
+    build = pipeline if hasattr(pipeline, name) else incremental
     calls: list[object] = []
     original = getattr(build, name)
 
@@ -182,8 +187,52 @@ EDITS: dict[str, Callable[[Path], None]] = {
 
 
 UPDATING_THE_INDEX = {"abstract", "notes", "hand-written page added", "hand-written page removed"}
-"""Edits after which `index.reindexed` updates the last run's indexes: no paper's
-`indexed_fields` changed."""
+"""Edits after which the last run's indexes are updated (`index.with_edited`): no paper's
+`incremental.indexed_fields` changed."""
+
+
+def rename_subject(papers: Path) -> None:
+    """A new id: the file renamed, so every page naming the paper links elsewhere."""
+    (papers / f"{SUBJECT}.yaml").rename(papers / f"{SUBJECT}-renamed.yaml")
+
+
+def edit_hand_written_page(papers: Path) -> None:
+    page = papers.parent / "pages" / KEPT_PAGE
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more paper.\n", encoding="utf-8")
+
+
+FIELD_EDITS: dict[str, Callable[[Path], None]] = {
+    "id": rename_subject,
+    "title": EDITS["title"],
+    "authors": EDITS["author renamed"],
+    "date": EDITS["date"],
+    "tags": other_tags,
+    "abstract": EDITS["abstract"],
+    "et_al": change(SUBJECT, "et_al", lambda _: True),
+    "orcid": orcid_for_an_author,
+    "arxiv": change(SUBJECT, "arxiv", lambda _: "2312.99999"),
+    "arxiv_category": change(SUBJECT, "arxiv_category", lambda _: "cs.CL"),
+    "doi": change(SUBJECT, "doi", lambda _: "10.1234/edited.5678"),
+    "venue": change(SUBJECT, "venue", lambda _: "NeurIPS 2031"),
+    "links": change(
+        SUBJECT, "links", lambda links: {**(links or {}), "code": "https://example.org/c"}
+    ),
+    "organization": change(SUBJECT, "organization", lambda _: "Edited Lab"),
+    "upvotes": change(SUBJECT, "upvotes", lambda upvotes: (upvotes or 0) + 4242),
+    "added": EDITS["added date"],
+    "notes": EDITS["notes"],
+}
+"""An edit of each field of `Paper` in a paper file, by field name."""
+OTHER_SOURCES: dict[str, Callable[[Path], None]] = {
+    "vocabulary": retitle_first_tag,
+    "hand-written page": edit_hand_written_page,
+}
+
+
+def test_every_field_of_a_paper_has_an_edit() -> None:
+    """A field added to `Paper` fails here until the every-field test below edits it."""
+    fields = {field.name for field in dataclasses.fields(Paper) if field.name != "source"}
+    assert set(FIELD_EDITS) == fields
 
 
 @pytest.fixture(scope="module")
@@ -217,7 +266,7 @@ def test_a_cache_kept_in_memory_writes_what_a_fresh_run_writes_after_each_kind_o
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The live preview's way: one cache object through every edit, its indexes updated
-    in place of being built anew when the edit allows (`index.reindexed`)."""
+    in place of being built anew when the edit allows (`index.with_edited`)."""
     root = sample_copy(tmp_path / "archive")
     project = load_project(root)
     cache = open_cache(project)
@@ -254,7 +303,7 @@ def test_an_edit_no_other_page_shows_plans_only_that_papers_page(
 ) -> None:
     root = generated_copy
     EDITS["notes"](root / "papers")
-    planned = spy(monkeypatch, "plan_pages", lambda *arguments: arguments[4])
+    planned = spy(monkeypatch, "plan_pages", lambda *arguments: arguments[3])
     result = generate(load_project(root))
     assert planned == [frozenset({SUBJECT})]
     assert result.page_count == len(generated(root))
@@ -346,8 +395,28 @@ def test_the_cache_is_gone_while_pages_are_being_written(
     """Deleted before the first page changes, written after the last: a kill leaves none."""
     root = generated_copy
     EDITS["abstract"](root / "papers")
-    seen = spy(monkeypatch, "write_pages", lambda *_, **__: (root / CACHE_FILE).exists())
+    seen = spy(monkeypatch, "write_streams", lambda *_, **__: (root / CACHE_FILE).exists())
     generate(load_project(root))
     assert seen == [False]
     assert (root / CACHE_FILE).is_file()
     assert PurePosixPath(CACHE_FILE.as_posix()).parts[0] == "build"
+
+
+@pytest.mark.parametrize("edit", [*FIELD_EDITS, *OTHER_SOURCES])
+def test_an_edit_of_every_field_and_source_writes_what_a_fresh_run_writes(
+    generated_copy: Path, tmp_path: Path, edit: str
+) -> None:
+    """With the cache file (a new process each time), then with the cache kept in memory
+    (the live preview's way, which also reuses the last run's indexes)."""
+    root = generated_copy
+    kept_root = shutil.copytree(root, tmp_path / "kept", symlinks=True)
+    project = load_project(kept_root)
+    cache = open_cache(project)
+    generate(project, cache=cache, workers=1)
+    FIELD_EDITS.get(edit, OTHER_SOURCES.get(edit))(root / "papers")  # type: ignore[misc]
+    FIELD_EDITS.get(edit, OTHER_SOURCES.get(edit))(kept_root / "papers")  # type: ignore[misc]
+    generate(load_project(root))
+    generate(project, cache=cache, workers=1)
+    fresh = from_nothing(root, tmp_path / "fresh")
+    assert generated(root) == fresh
+    assert generated(kept_root) == fresh

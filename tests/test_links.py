@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.build import load_project
 from generator.commands import main
 from generator.links import BrokenLink, check_site_links
+from generator.pipeline import load_project
 
 PAGE = '<!doctype html><html><head>{head}</head><body><h1 id="top">Title</h1>{body}</body></html>'
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import load_archive, load_project
 from generator.index import build_indexes
 from generator.lookup import BUCKETS, LOOKUP_DIR, bucket_of, lookup_files, lookup_keys
 from generator.model import Archive, Paper, Tag
+from generator.pipeline import load_archive, load_project
 from tests.conftest import MINIMAL_TAGS, copy_project, run_cli, serve_directory
 
 SCALEBIO = "scalebio-scalable-bilevel-optimization-for-llm-data"

@@ -12,12 +12,12 @@ from xml.etree import ElementTree
 import pytest
 from click.testing import CliRunner, Result
 
-from generator.build import Project, load_archive, load_project
 from generator.commands import main
 from generator.errors import ArchiveError, SettingsError
 from generator.index import build_indexes
 from generator.links import check_site_links
 from generator.model import Archive, Tag
+from generator.pipeline import Project, load_archive, load_project
 from generator.render import SiteInfo, render_pages
 from tests.conftest import VALID_PAPER, run_cli
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from generator import parallel
-from generator.build import generate, load_project
 from generator.parallel import map_forked, split, worker_count
+from generator.pipeline import generate, load_project
 from tests.conftest import copy_project
 from tests.test_incremental import generated
 

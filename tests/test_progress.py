@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import Project
 from generator.parallel import map_forked
+from generator.pipeline import Project
 from generator.progress import Progress
 from tests.conftest import run_cli
 

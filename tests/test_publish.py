@@ -27,7 +27,7 @@ from xml.etree import ElementTree
 import pytest
 import yaml
 
-from generator.build import load_archive, load_project
+from generator.pipeline import load_archive, load_project
 from tests.conftest import (
     REPO_ROOT,
     copy_project,

@@ -14,7 +14,7 @@ import pytest
 import rispy
 
 from generator.bibtex_format import format_bibtex, publication_year
-from generator.render import plain_citation
+from generator.formatting import plain_citation
 from tests.conftest import published_paper_files
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

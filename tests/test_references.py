@@ -19,16 +19,14 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 
 from generator.bibtex_format import format_bibtex, publication_year
-from generator.build import Project, load_archive
 from generator.index import ArchiveIndex, build_indexes
 from generator.model import Archive, Paper, Tag
+from generator.pipeline import Project, load_archive
 from generator.references import (
-    Reference,
     archive_csl_json,
     archive_ris,
     csl_item,
     paper_csl_json,
-    reference_key,
     references,
     ris_record,
 )
@@ -118,17 +116,13 @@ def test_a_hostile_title_stays_one_ris_value_and_one_json_string() -> None:
     assert item["title"] == paper.title_text
 
 
-def test_known_references_are_reused_only_for_the_same_paper_key_and_keywords() -> None:
-    paper = _paper()
+def test_references_are_made_for_the_papers_asked_for_with_the_tag_titles_as_keywords() -> None:
+    paper, other = _paper(), dataclasses.replace(_paper(), id="y")
     tags = (Tag("t", "Tee", "A tag."),)
-    index = build_indexes(Archive(papers=(paper,), tags=tags), {"x": ()})
-    made = references(index)
-    stale = references(index, {reference_key(index, paper): Reference("ris", "csl")})
-    assert stale["x"] == Reference("ris", "csl")  # the memo is trusted for its own key
-    renamed = build_indexes(Archive(papers=(paper,), tags=(Tag("t", "Renamed", "."),)), {"x": ()})
-    assert references(renamed, {reference_key(index, paper): made["x"]})["x"].ris.endswith(
-        "KW  - Renamed\nER  - \n"
-    )
+    index = build_indexes(Archive(papers=(paper, other), tags=tags), {"x": (), "y": ()})
+    made = references(index, [other])
+    assert list(made) == ["y"] and made["y"] == references(index)["y"]
+    assert made["y"].ris.endswith("KW  - Tee\nER  - \n")
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ import random
 
 import pytest
 
-from generator.build import Project, load_archive, load_project
 from generator.index import RELATED_COUNT
 from generator.model import Paper
+from generator.pipeline import Project, load_archive, load_project
 from generator.related import related_papers, tokenize
 from tests.conftest import BUNDLED_PAPERS, copy_project
 

@@ -10,9 +10,11 @@ import markdown
 import pytest
 from mkdocs.utils.meta import get_data
 
+from generator.formatting import short_authors
 from generator.index import build_indexes
 from generator.model import Archive, Paper, Tag
-from generator.render import SiteInfo, relative_url, render_pages, short_authors, source_path
+from generator.render import SiteInfo, render_pages
+from generator.urls import relative_url, source_path
 from tests.update_golden import GOLDEN_DIR, render_fixture_archive
 
 

@@ -14,8 +14,8 @@ from pathlib import Path, PurePosixPath
 import pytest
 from click.testing import CliRunner
 
-from generator.build import load_project
 from generator.commands import main
+from generator.pipeline import load_project
 from generator.scaffold import (
     EXAMPLES_FILE,
     ExampleRemoval,

@@ -14,9 +14,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from generator.build import load_archive, load_project
 from generator.errors import SiteBuildError
 from generator.index import venue_series
+from generator.pipeline import load_archive, load_project
 from generator.search import (
     INDEX_DIR,
     PROSE_ANCHOR,

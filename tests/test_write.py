@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 import pytest
 
 from generator.errors import OutputError
-from generator.write import merge_pages, write_pages
+from generator.write import merge_pages, write_pages, write_streams
 
 P = PurePosixPath
 
@@ -70,15 +71,19 @@ def test_a_path_outside_the_folder_is_refused_before_anything_is_written(tmp_pat
     assert not (tmp_path.parent / "evil.md").exists()
 
 
-def test_a_failed_write_reaches_the_caller_and_rendering_is_lazy(tmp_path: Path) -> None:
+def test_a_failed_write_reaches_the_caller_and_streams_are_read_as_written(
+    tmp_path: Path,
+) -> None:
     (tmp_path / "taken").write_text("a file where a folder is needed")
-    rendered: list[str] = []
+    made: list[str] = []
 
-    def render(text: str):  # type: ignore[no-untyped-def]
-        return lambda: rendered.append(text) or text
+    def stream() -> Iterator[tuple[PurePosixPath, str]]:
+        for name in ("a.md", "taken/b.md", "c.md"):
+            made.append(name)
+            yield P(name), name
 
     with pytest.raises(OSError):
-        write_pages({P("a.md"): render("a"), P("taken/b.md"): render("b")}, tmp_path)
-    assert (tmp_path / "a.md").read_text() == "a"
-    assert sorted(rendered) == ["a", "b"]
+        write_streams([P("a.md"), P("taken/b.md"), P("c.md")], [stream()], tmp_path)
+    assert made == ["a.md", "taken/b.md"]  # one page at a time: c.md was never made
+    assert (tmp_path / "a.md").read_text() == "a.md"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp-")]

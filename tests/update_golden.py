@@ -7,8 +7,8 @@ import datetime
 import shutil
 from pathlib import Path, PurePosixPath
 
-from generator.build import Project, load_archive
 from generator.index import build_indexes
+from generator.pipeline import Project, load_archive
 from generator.render import SiteInfo, render_pages
 
 TESTS_DIR = Path(__file__).resolve().parent

@@ -9,7 +9,7 @@ import datetime
 
 import click
 
-from generator import build as pipeline
+from generator import pipeline
 from generator.commands.options import DRY_RUN, current_project
 from generator.commands.reporting import echo, reporting_errors
 from generator.curation import (

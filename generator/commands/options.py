@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from generator import build as pipeline
+from generator import pipeline
 
 QUIET, NORMAL, VERBOSE = -1, 0, 1
 """How much a command prints (`-q`, neither, `-v`); problems and the summary line always."""

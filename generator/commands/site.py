@@ -11,7 +11,7 @@ import time
 
 import click
 
-from generator import build as pipeline
+from generator import pipeline
 from generator.commands.options import VERBOSE, current_project, verbosity
 from generator.commands.reporting import echo_detail, print_problems, reporting_errors
 from generator.links import check_site_links

@@ -1,0 +1,149 @@
+"""The pipeline, in order: load -> validate -> index -> render -> write (-> engine).
+
+Invariant: the only module that calls the stages in sequence, each once. Everything is
+loaded and validated before anything is written, and a failure at any step leaves the
+generated pages and the previous `site/` as they were. Reuse of the last run's work is
+the incremental module's, which wraps the stages; the site is built by site_build.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import functools
+import gc
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from generator.cache import GenerateCache
+from generator.downloads import Exports
+from generator.incremental import Incremental, open_cache, save_cache
+from generator.index import ArchiveIndex
+from generator.model import Archive, Problem
+from generator.parallel import split, worker_count
+from generator.plans import PagePlan, Plans
+from generator.progress import Progress
+from generator.reading import checked_archive, load_archive, load_hand_written_pages
+from generator.render import plan_pages, render_each
+from generator.settings import CONFIG_FILE, Project, SiteInfo, load_project
+from generator.site_build import build_site
+from generator.write import WriteReport, merge_pages, write_streams
+
+__all__ = [  # what the commands and the live preview call
+    "CONFIG_FILE",
+    "GenerateCache",
+    "GenerateResult",
+    "Project",
+    "build_date",
+    "build_site",
+    "generate",
+    "load_archive",
+    "load_project",
+    "open_cache",
+    "save_cache",
+]
+
+
+@dataclass(frozen=True)
+class GenerateResult:
+    """What one `generate` run did."""
+
+    archive: Archive
+    warnings: list[Problem]
+    report: WriteReport
+    page_count: int
+    seconds: float
+    related_pending: bool = False
+    """Related papers were left as the last run found them (`related_later`): run again."""
+
+
+def generate(
+    project: Project,
+    today: datetime.date | None = None,
+    strict: bool = False,
+    workers: int | None = None,
+    cache: GenerateCache | None = None,
+    related_later: bool = False,
+    progress: Progress | None = None,
+) -> GenerateResult:
+    """Validate the archive and write its Markdown pages into `docs_dir`.
+
+    Incremental (incremental.py): what did not change since the last run is neither read,
+    rendered nor written again, and the bytes written are the same as without it. Large
+    batches of files to read or pages to render are shared among up to `workers` forked
+    processes (None: one per core; parallel.py says when to pass 1).
+
+    The live preview keeps the `cache` in memory (`open_cache`, `save_cache`), and passes
+    `related_later`: an edit to the texts related papers are found from keeps the last
+    run's (`related_pending`), so the edit shows first. Steps are shown on `progress`.
+    """
+    started = time.perf_counter()
+    progress = progress or Progress()
+    with _collector_paused():
+        memory = open_cache(project) if cache is None else cache
+        reuse = Incremental(project, memory)
+        with progress.step("Reading and validating paper files", "reading", unit="files") as step:
+            vocabulary, files = reuse.load(today or datetime.date.today(), workers, step)  # load
+            archive, warnings = checked_archive(project, vocabulary, files, strict)  # validate
+        with progress.step("Indexing and finding related papers", "indexes") as step:
+            index, exports, pending = reuse.index(archive, project.site, workers, related_later)
+            reused = " (related papers as the last run found them)" if reuse.related_reused else ""
+            step.detail = f"{len(archive.papers)} papers{reused}"
+        with progress.step("Rendering and writing pages", "pages") as step:
+            hand_written = load_hand_written_pages(project.pages_dir)
+            plan = functools.partial(_plan_all, index, project.site, exports, hand_written)
+            plans, current = reuse.plan(index, project.site, hand_written, plan)  # render
+            due = sorted(path for path in plans if path not in current)
+            shares = split(due, worker_count(len(due), workers))
+            present = frozenset(memory.pages) or None  # None: a first run looks
+            report = write_streams(  # write
+                due,
+                [render_each(plans, share) for share in shares],
+                project.docs_dir,
+                current,
+                present,
+            )
+            reuse.remember(plans, current)
+            page_count = len(plans) + len(current.difference(plans))
+            step.detail = (
+                f"{len(report.written)} changed of {page_count}, {len(report.deleted)} removed"
+            )
+        if cache is None:
+            save_cache(project, memory)
+    seconds = time.perf_counter() - started
+    return GenerateResult(archive, warnings, report, page_count, seconds, pending)
+
+
+def _plan_all(
+    index: ArchiveIndex,
+    site: SiteInfo,
+    exports: Exports,
+    hand_written: Mapping[PurePosixPath, bytes],
+    only_papers: frozenset[str] | None,
+) -> Plans:
+    """Plan the generated pages (`render.plan_pages`) and the hand-written ones."""
+    copied = {path: PagePlan.ready(content) for path, content in hand_written.items()}
+    return merge_pages(plan_pages(index, site, exports, only_papers), copied)
+
+
+def build_date(archive: Archive) -> datetime.date:
+    """Date the site is "as of": the latest addition or publication in the archive,
+    derived from the input (not the clock), so two builds of one archive are identical."""
+    dates = [paper.added or paper.date for paper in archive.papers]
+    return max(dates, default=datetime.date(2000, 1, 1))
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the archive is generated: it makes
+    hundreds of thousands of objects that live to the end, and almost no cycles, so the
+    collector would scan the growing heap again and again for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
