@@ -11,17 +11,13 @@ import contextlib
 import dataclasses
 import datetime
 import gc
-import json
 import os
-import shutil
-import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import yaml
-from yaml_env_tag import construct_env_tag
 
 from generator import slugs
 from generator.cache import (
@@ -35,11 +31,11 @@ from generator.cache import (
     read_cache,
     write_cache,
 )
+from generator.configfile import ConfigLoader
 from generator.errors import (
     ArchiveError,
     NotAnArchive,
     SettingsError,
-    SiteBuildError,
     UnexpectedError,
 )
 from generator.export import bibtex_entries, paper_rows
@@ -54,10 +50,9 @@ from generator.load import (
 )
 from generator.model import Archive, InboxItem, Paper, Problem, Severity, Tag
 from generator.parallel import forked, map_forked, split, worker_count
-from generator.progress import COUNT_EVERY, Progress, Step, mkdocs_progress_hook, run_mkdocs
+from generator.progress import COUNT_EVERY, Progress, Step
 from generator.references import reference_key, references
 from generator.render import PagePlan, SiteInfo, plan_pages, shown_in_lists
-from generator.search import index_site
 from generator.validate import validate_archive, validate_paper, validate_vocabulary
 from generator.write import WriteReport, merge_pages, write_pages
 
@@ -93,15 +88,6 @@ class GenerateResult:
     seconds: float
     related_pending: bool = False
     """Related papers were left as the last run found them (`related_later`): run again."""
-
-
-class _ConfigLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml: `!ENV` as MkDocs resolves it, other tags (`!!python/name`) as None."""
-
-
-_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-# MkDocs' own `!ENV` constructor, so `site_url: !ENV [SITE_URL, ...]` means the same to both tools.
-_ConfigLoader.add_constructor("!ENV", construct_env_tag)
 
 
 def load_project(root: Path) -> Project:
@@ -144,7 +130,7 @@ def _read_config(root: Path) -> dict:
     except (OSError, UnicodeDecodeError) as error:
         raise SettingsError(f"{path}: cannot be read ({error})") from None
     try:
-        config = yaml.load(text, Loader=_ConfigLoader) or {}
+        config = yaml.load(text, Loader=ConfigLoader) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
@@ -551,80 +537,3 @@ def build_date(archive: Archive) -> datetime.date:
     """
     dates = [paper.added or paper.date for paper in archive.papers]
     return max(dates, default=datetime.date(2000, 1, 1))
-
-
-def build_site(
-    project: Project, as_of: datetime.date, strict: bool = True, progress: Progress | None = None
-) -> float:
-    """Run `mkdocs build` into a fresh folder and swap it in only when it succeeds.
-
-    MkDocs reads `mkdocs.yml` through `_counted_config`, which reports its pages to
-    `progress` as it builds them.
-    """
-    started = time.perf_counter()
-    progress = progress or Progress()
-    staging = project.root / "build" / "site.new"
-    shutil.rmtree(staging, ignore_errors=True)
-    command = [sys.executable, "-m", "mkdocs", "build", "--clean", "--config-file", "-"]
-    command += ["--site-dir", str(staging)]
-    if strict:
-        command.append("--strict")
-    completed = run_mkdocs(
-        command, project.root, _build_environment(as_of), _counted_config(project), progress
-    )
-    if completed.returncode != 0:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise SiteBuildError(
-            f"mkdocs build failed; the previous site is untouched.\n{completed.stderr.strip()}"
-        )
-    try:
-        # Pagefind, before the swap: a published site always has its search.
-        with progress.step("Pagefind indexing paper pages", "Pagefind") as indexing:
-            searched = index_site(staging)
-            indexing.detail = f"{searched.pages} pages in {searched.shards} index(es)"
-    except SiteBuildError:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _swap_in(staging, project.site_dir)
-    return time.perf_counter() - started
-
-
-def _counted_config(project: Project) -> str:
-    """The configuration MkDocs reads on its standard input: `mkdocs.yml` (`INHERIT`), plus
-    the hook that counts its pages (`mkdocs_progress.py`). The curator's file is left as
-    every MkDocs or ProperDocs reads it. MkDocs replaces an inherited list, so the
-    curator's own hooks are listed again, first; relative paths still resolve from the
-    archive's folder, where MkDocs runs. JSON is YAML."""
-    config_file = project.root / CONFIG_FILE
-    hooks = [*_configured_hooks(config_file), mkdocs_progress_hook()]
-    return json.dumps({"INHERIT": str(config_file), "hooks": hooks})
-
-
-def _configured_hooks(config_file: Path) -> list[str]:
-    """The hooks MkDocs would run: the nearest `hooks:` along the `INHERIT` chain."""
-    config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
-    if "hooks" in config or not config.get("INHERIT"):
-        return list(config.get("hooks") or [])
-    return _configured_hooks(config_file.parent / config["INHERIT"])
-
-
-def _build_environment(as_of: datetime.date) -> dict[str, str]:
-    """Pin what makes output vary between machines: the locale and the build date.
-
-    A `SOURCE_DATE_EPOCH` already set (reproducible-builds convention) wins.
-    """
-    environment = dict(os.environ)
-    midnight = datetime.datetime.combine(as_of, datetime.time(), tzinfo=datetime.UTC)
-    environment.setdefault("SOURCE_DATE_EPOCH", str(int(midnight.timestamp())))
-    environment["LC_ALL"] = "C.UTF-8"
-    return environment
-
-
-def _swap_in(staging: Path, site_dir: Path) -> None:
-    """Replace `site_dir` by `staging` with two renames, so readers never see half a site."""
-    previous = staging.with_name("site.old")
-    shutil.rmtree(previous, ignore_errors=True)
-    if site_dir.exists():
-        site_dir.rename(previous)
-    staging.rename(site_dir)
-    shutil.rmtree(previous, ignore_errors=True)

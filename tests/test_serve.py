@@ -21,7 +21,11 @@ from mkdocs.config import load_config
 from mkdocs.structure.files import File, Files
 
 from generator.cache import CACHE_FILE
-from generator.serve import CompiledTemplates, UnchangedPaperPagesLeftOut, preview_theme
+from generator.engines.mkdocs_preview import (
+    CompiledTemplates,
+    UnchangedPaperPagesLeftOut,
+    preview_theme,
+)
 from tests.conftest import VALID_PAPER, copy_project, run_cli
 
 pytestmark = pytest.mark.slow

@@ -1,0 +1,107 @@
+"""Zensical (the successor of Material for MkDocs, by its team) as an engine: it reads
+`mkdocs.yml` and Material's `custom_dir` overrides and builds the same pages.
+
+Invariant: the curator's `mkdocs.yml` is never written. The build reads a configuration of
+its own, next to it for the hidden length of the build (Zensical resolves every relative
+path from its configuration file's folder), that inherits it and sets only the output
+folder and the classic look (`theme.variant: classic`, Material's; Zensical's default is
+its "modern" one). Every build is fresh (`--clean`), as MkDocs' is, and runs in `build/`,
+where Zensical would keep a cache, so none lands in the archive's folder.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator.engines.mkdocs_build import CONFIG_FILE, MkDocsEngine
+from generator.errors import SiteBuildError
+from generator.progress import Progress
+
+if TYPE_CHECKING:
+    from generator.build import Project
+    from generator.engines import PreviewSource, Report
+
+BUILD_CONFIG = ".paper-archive-zensical.yml"
+"""The configuration Zensical reads, in the archive's folder while it builds."""
+
+
+class ZensicalEngine:
+    """`zensical build` into a given folder, in Material's classic look."""
+
+    name, label = "zensical", "Zensical"
+    live_preview = False
+    unpublished = (
+        "search.json",  # its own search index: the site searches with Pagefind
+        "assets/stylesheets/modern",  # the look not chosen
+    )
+
+    def build(
+        self,
+        project: Project,
+        site_dir: Path,
+        environment: Mapping[str, str],
+        strict: bool,
+        progress: Progress,
+    ) -> None:
+        """Run `python -m zensical build` into `site_dir` (its one step has no count:
+        Zensical runs no MkDocs hooks to report pages by)."""
+        config_file = project.root / BUILD_CONFIG
+        config_file.write_text(_build_config(project, site_dir), encoding="utf-8")
+        command = [sys.executable, "-m", "zensical", "build", "--clean"]
+        command += ["--config-file", str(config_file)]
+        if strict:
+            command.append("--strict")
+        cache_folder = project.root / "build"
+        cache_folder.mkdir(exist_ok=True)
+        try:
+            with progress.step("Zensical building the site", "Zensical"):
+                completed = subprocess.run(
+                    command,
+                    cwd=cache_folder,
+                    env=dict(environment),
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+                if completed.returncode != 0 or not (site_dir / "index.html").is_file():
+                    raise SiteBuildError(
+                        "zensical build failed; the previous site is untouched.\n"
+                        + (completed.stderr + completed.stdout).strip()
+                    )
+        finally:
+            config_file.unlink(missing_ok=True)
+
+    def serve(
+        self,
+        project: Project,
+        dev_addr: str,
+        source: PreviewSource,
+        report: Report,
+        poll: bool = False,
+        progress: Progress | None = None,
+    ) -> None:
+        """Preview with MkDocs: Zensical's own server rebuilds from `docs_dir` and
+        cannot run our generator when a paper file is saved."""
+        report(
+            "Zensical has no live preview that regenerates the pages:"
+            " previewing with MkDocs (the same pages, in Material's look).",
+            False,
+        )
+        MkDocsEngine("mkdocs", "MkDocs").serve(project, dev_addr, source, report, poll, progress)
+
+
+def _build_config(project: Project, site_dir: Path) -> str:
+    """The configuration Zensical reads: the curator's, plus the output folder and the
+    classic look. Zensical merges mappings from `INHERIT` key by key. JSON is YAML."""
+    return json.dumps(
+        {
+            "INHERIT": CONFIG_FILE,
+            "site_dir": str(site_dir),
+            "theme": {"variant": "classic"},
+        }
+    )
