@@ -1,17 +1,19 @@
 """Zensical (the successor of Material for MkDocs, by its team) as an engine: it reads
 `mkdocs.yml` and Material's `custom_dir` overrides and builds the same pages.
 
-Invariant: the curator's `mkdocs.yml` is never written. The build reads a configuration of
-its own, next to it for the hidden length of the build (Zensical resolves every relative
-path from its configuration file's folder), that inherits it and sets only the output
-folder and the classic look (`theme.variant: classic`, Material's; Zensical's default is
-its "modern" one). Every build is fresh (`--clean`), as MkDocs' is, and runs in `build/`,
-where Zensical would keep a cache, so none lands in the archive's folder.
+Invariant: the curator's `mkdocs.yml` is never written, and a build leaves nothing new in
+the archive's folder. Zensical reads a configuration of its own that inherits `mkdocs.yml`
+and sets only the output folder and the classic look (`theme.variant: classic`, Material's;
+Zensical's default is its "modern" one). It resolves paths from that file's folder, and
+a `custom_dir` outside it makes it panic, so the file sits beside `mkdocs.yml` for the
+length of the build; Zensical also keeps its cache (`.cache/`) there, which goes with it
+unless the folder held one before (Material's own plugins keep theirs in `.cache/` too).
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
 
 BUILD_CONFIG = ".paper-archive-zensical.yml"
 """The configuration Zensical reads, in the archive's folder while it builds."""
+CACHE_FOLDER = ".cache"
+"""Where Zensical keeps its cache, beside its configuration."""
 
 
 class ZensicalEngine:
@@ -51,18 +55,18 @@ class ZensicalEngine:
         """Run `python -m zensical build` into `site_dir` (its one step has no count:
         Zensical runs no MkDocs hooks to report pages by)."""
         config_file = project.root / BUILD_CONFIG
-        config_file.write_text(_build_config(project, site_dir), encoding="utf-8")
+        cache = project.root / CACHE_FOLDER
+        cache_was_there = cache.exists()
+        config_file.write_text(_build_config(site_dir), encoding="utf-8")
         command = [sys.executable, "-m", "zensical", "build", "--clean"]
         command += ["--config-file", str(config_file)]
         if strict:
             command.append("--strict")
-        cache_folder = project.root / "build"
-        cache_folder.mkdir(exist_ok=True)
         try:
             with progress.step("Zensical building the site", "Zensical"):
                 completed = subprocess.run(
                     command,
-                    cwd=cache_folder,
+                    cwd=project.root,
                     env=dict(environment),
                     capture_output=True,
                     text=True,
@@ -75,6 +79,8 @@ class ZensicalEngine:
                     )
         finally:
             config_file.unlink(missing_ok=True)
+            if not cache_was_there:
+                shutil.rmtree(cache, ignore_errors=True)
 
     def serve(
         self,
@@ -95,13 +101,9 @@ class ZensicalEngine:
         MkDocsEngine("mkdocs", "MkDocs").serve(project, dev_addr, source, report, poll, progress)
 
 
-def _build_config(project: Project, site_dir: Path) -> str:
+def _build_config(site_dir: Path) -> str:
     """The configuration Zensical reads: the curator's, plus the output folder and the
     classic look. Zensical merges mappings from `INHERIT` key by key. JSON is YAML."""
     return json.dumps(
-        {
-            "INHERIT": CONFIG_FILE,
-            "site_dir": str(site_dir),
-            "theme": {"variant": "classic"},
-        }
+        {"INHERIT": CONFIG_FILE, "site_dir": str(site_dir), "theme": {"variant": "classic"}}
     )
