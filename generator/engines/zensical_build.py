@@ -7,7 +7,8 @@ and sets only the output folder and the classic look (`theme.variant: classic`, 
 Zensical's default is its "modern" one). It resolves paths from that file's folder, and
 a `custom_dir` outside it makes it panic, so the file sits beside `mkdocs.yml` for the
 length of the build; Zensical also keeps its cache (`.cache/`) there, which goes with it
-unless the folder held one before (Material's own plugins keep theirs in `.cache/` too).
+unless the folder held one before (Material's own plugins keep theirs in `.cache/` too):
+a build is then fresh, as MkDocs' is.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ class ZensicalEngine:
         cache = project.root / CACHE_FOLDER
         cache_was_there = cache.exists()
         config_file.write_text(_build_config(site_dir), encoding="utf-8")
-        command = [sys.executable, "-m", "zensical", "build", "--clean"]
+        # Not `--clean`: it empties `.cache/`, which may be another tool's.
+        command = [sys.executable, "-m", "zensical", "build"]
         command += ["--config-file", str(config_file)]
         if strict:
             command.append("--strict")
