@@ -6,9 +6,10 @@ the archive's folder. Zensical reads a configuration of its own that inherits `m
 and sets only the output folder and the classic look (`theme.variant: classic`, Material's;
 Zensical's default is its "modern" one). It resolves paths from that file's folder, and
 a `custom_dir` outside it makes it panic, so the file sits beside `mkdocs.yml` for the
-length of the build; Zensical also keeps its cache (`.cache/`) there, which goes with it
-unless the folder held one before (Material's own plugins keep theirs in `.cache/` too):
-a build is then fresh, as MkDocs' is.
+length of the build. Zensical also keeps its cache (`.cache/`, rendered Markdown by content
+digest) there: unless the folder held one before (Material's own plugins keep theirs in
+`.cache/` too), it is moved to `build/zensical-cache/` after the build and back before the
+next, two renames that keep the archive's folder clean and later builds quick.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ BUILD_CONFIG = ".paper-archive-zensical.yml"
 """The configuration Zensical reads, in the archive's folder while it builds."""
 CACHE_FOLDER = ".cache"
 """Where Zensical keeps its cache, beside its configuration."""
+KEPT_CACHE = Path("build") / "zensical-cache"
+"""Where its cache waits between builds, relative to the archive."""
 
 
 class ZensicalEngine:
@@ -56,8 +59,10 @@ class ZensicalEngine:
         """Run `python -m zensical build` into `site_dir` (its one step has no count:
         Zensical runs no MkDocs hooks to report pages by)."""
         config_file = project.root / BUILD_CONFIG
-        cache = project.root / CACHE_FOLDER
-        cache_was_there = cache.exists()
+        cache, kept = project.root / CACHE_FOLDER, project.root / KEPT_CACHE
+        ours = not cache.exists()  # else the folder's own, which Zensical adds to
+        if ours and kept.is_dir():
+            kept.rename(cache)
         config_file.write_text(_build_config(site_dir), encoding="utf-8")
         # Not `--clean`: it empties `.cache/`, which may be another tool's.
         command = [sys.executable, "-m", "zensical", "build"]
@@ -81,8 +86,9 @@ class ZensicalEngine:
                     )
         finally:
             config_file.unlink(missing_ok=True)
-            if not cache_was_there:
-                shutil.rmtree(cache, ignore_errors=True)
+            if ours and cache.is_dir():
+                shutil.rmtree(kept, ignore_errors=True)
+                cache.rename(kept)
 
     def serve(
         self,
