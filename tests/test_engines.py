@@ -20,10 +20,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.build import Project, load_project
+from generator.build import CONFIG_FILE, Project, load_project
 from generator.cli import main
 from generator.engines import ENGINES, SETTING, configured_engine_name
-from generator.engines.mkdocs_build import CONFIG_FILE
 from generator.errors import SettingsError
 from generator.links import check_site_links
 from tests.conftest import (

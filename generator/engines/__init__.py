@@ -10,6 +10,7 @@ the caller's `report` callback, progress to its `Progress`.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -115,8 +116,6 @@ def engine_named(name: str) -> Engine:
 
 def _require(name: str) -> None:
     """Raise `EngineMissing`, saying how to install it, when the engine's package is not."""
-    import importlib.util
-
     if importlib.util.find_spec(name) is None:
         raise EngineMissing(
             f"the {name} engine is not installed; install it with"

@@ -20,17 +20,15 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from generator.build import CONFIG_FILE
 from generator.configfile import ConfigLoader
+from generator.engines.mkdocs_progress import PROGRESS_FD
 from generator.errors import SiteBuildError
 from generator.progress import Progress
 
 if TYPE_CHECKING:
     from generator.build import Project
     from generator.engines import PreviewSource, Report
-
-CONFIG_FILE = "mkdocs.yml"
-PROGRESS_FD = "PAPER_ARCHIVE_PROGRESS_FD"
-"""Environment variable naming the pipe MkDocs' page reports are written to."""
 
 
 class MkDocsEngine:

@@ -36,7 +36,8 @@ from mkdocs.structure.files import Files
 from mkdocs.theme import Theme
 from watchdog import events
 
-from generator.engines.mkdocs_build import CONFIG_FILE, MkDocsSteps
+from generator.build import CONFIG_FILE
+from generator.engines.mkdocs_build import MkDocsSteps
 from generator.engines.mkdocs_progress import PageEvents
 from generator.progress import Progress
 

@@ -22,9 +22,10 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from generator.engines.mkdocs_build import PROGRESS_FD
 from generator.progress import SLOWEST_SHOWN
 
+PROGRESS_FD = "PAPER_ARCHIVE_PROGRESS_FD"
+"""Environment variable naming the pipe the page reports are written to."""
 Event = TypeVar("Event", bound=Callable[..., None])
 FIRST, LAST = 100, -100
 """Event priorities: a page's clock starts before other plugins' work and stops after it."""

@@ -22,7 +22,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.engines.mkdocs_build import CONFIG_FILE, MkDocsEngine
+from generator.build import CONFIG_FILE
+from generator.engines.mkdocs_build import MkDocsEngine
 from generator.errors import SiteBuildError
 from generator.progress import Progress
 
