@@ -45,7 +45,7 @@ class ZensicalEngine:
     name, label = "zensical", "Zensical"
     live_preview = False
     unpublished = (
-        "search.json",  # its own search index: the site searches with Pagefind
+        "search.json",  # its search's settings, for an index it was told not to make
         "assets/stylesheets/modern",  # the look not chosen
     )
 
@@ -111,8 +111,17 @@ class ZensicalEngine:
 
 
 def _build_config(site_dir: Path) -> str:
-    """The configuration Zensical reads: the curator's, plus the output folder and the
-    classic look. Zensical merges mappings from `INHERIT` key by key. JSON is YAML."""
+    """The configuration Zensical reads: the curator's, plus the output folder, the
+    classic look, and its own search off (the site searches with Pagefind). Zensical
+    merges mappings from `INHERIT` key by key and appends lists. JSON is YAML."""
     return json.dumps(
-        {"INHERIT": CONFIG_FILE, "site_dir": str(site_dir), "theme": {"variant": "classic"}}
+        {
+            "INHERIT": CONFIG_FILE,
+            "site_dir": str(site_dir),
+            "theme": {"variant": "classic"},
+            # Added to the curator's plugins: Zensical indexes every page for its own
+            # search unless told not to, and refuses a page with more than 16,384 words
+            # in one field (an author of hundreds of papers, at 10,000 papers).
+            "plugins": [{"search": {"enabled": False}}],
+        }
     )
