@@ -9,7 +9,7 @@ a `custom_dir` outside it makes it panic, so the file sits beside `mkdocs.yml` f
 length of the build. Zensical also keeps its cache (`.cache/`, rendered Markdown by content
 digest) there: unless the folder held one before (Material's own plugins keep theirs in
 `.cache/` too), it is moved to `build/zensical-cache/` after the build and back before the
-next, two renames that keep the archive's folder clean and later builds quick.
+next: two renames keep the archive's folder clean without deleting thousands of files.
 """
 
 from __future__ import annotations
