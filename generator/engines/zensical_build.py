@@ -3,8 +3,8 @@
 
 Invariant: the curator's `mkdocs.yml` is never written, and a build leaves nothing new in
 the archive's folder. Zensical reads a configuration of its own that inherits `mkdocs.yml`
-and sets only the output folder and the classic look (`theme.variant: classic`, Material's;
-Zensical's default is its "modern" one). It resolves paths from that file's folder, and
+and sets the output folder, the classic look (`theme.variant: classic`, Material's;
+Zensical's default is its "modern" one) and its own search off. It resolves paths from that file's folder, and
 a `custom_dir` outside it makes it panic, so the file sits beside `mkdocs.yml` for the
 length of the build. Zensical also keeps its cache (`.cache/`, rendered Markdown by content
 digest) there: unless the folder held one before (Material's own plugins keep theirs in
