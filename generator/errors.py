@@ -33,7 +33,7 @@ class OutputError(PaperArchiveError):
 
 
 class SiteBuildError(PaperArchiveError):
-    """MkDocs failed; the previous site is left in place."""
+    """The engine (MkDocs, Zensical, ...) or Pagefind failed; the previous site is left in place."""
 
 
 class UnreadableImport(PaperArchiveError):

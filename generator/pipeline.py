@@ -3,7 +3,7 @@
 Invariant: the only module that calls the stages in sequence, each once. Everything is
 loaded and validated before anything is written, and a failure at any step leaves the
 generated pages and the previous `site/` as they were. Reuse of the last run's work is
-the incremental module's, which wraps the stages; the site is built by site_build.py.
+the incremental module's, which wraps the stages; an engine (`engines/`) builds the site.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from generator.progress import Progress
 from generator.reading import checked_archive, load_archive, load_hand_written_pages
 from generator.render import plan_pages, render_each
 from generator.settings import CONFIG_FILE, Project, SiteInfo, load_project
-from generator.site_build import build_site
 from generator.write import WriteReport, merge_pages, write_streams
 
 __all__ = [  # what the commands and the live preview call
@@ -37,7 +36,6 @@ __all__ = [  # what the commands and the live preview call
     "GenerateResult",
     "Project",
     "build_date",
-    "build_site",
     "generate",
     "load_archive",
     "load_project",

@@ -3,8 +3,8 @@
 At a terminal each step is a live tqdm bar with its count, rate and estimate. Elsewhere (CI,
 logs) each finished step is one plain line with its counts and time, with no carriage return
 or escape code. Quiet, nothing. The pipeline's pure stages never see the reporter: pipeline.py
-opens a step around each stage and counts in chunks, and MkDocs counts its own pages
-(`mkdocs_progress.py`, reporting here over a pipe).
+opens a step around each stage and counts in chunks, and an engine reports its own steps
+(MkDocs counts its pages: `engines/mkdocs_progress.py`).
 
 Invariant: reporting costs nothing measurable. Counts arrive in chunks, never one call per
 item of a hot loop, and a bar is redrawn at most ten times a second.
@@ -14,12 +14,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Mapping, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from types import TracebackType
 from typing import TextIO
 
@@ -27,8 +24,6 @@ from tqdm import tqdm
 
 REDRAW_SECONDS = 0.1
 """A bar is redrawn at most this often, however fast its count moves."""
-PROGRESS_FD = "PAPER_ARCHIVE_PROGRESS_FD"
-"""Environment variable naming the pipe MkDocs' page reports are written to."""
 SLOWEST_SHOWN = 10
 """Pages listed by `-v` as MkDocs' slowest."""
 COUNT_EVERY = 100
@@ -187,91 +182,6 @@ class SharedCount:
         self._slots[part] = done  # type: ignore[index]
         if os.getpid() == self._parent:
             self._step.advance_to(sum(self._slots))
-
-
-class MkDocsSteps:
-    """Turns MkDocs' own reports (`mkdocs_progress.PageEvents`) into three steps: loading
-    the configuration and theme, reading and converting the pages, writing them. Used
-    as a context around the build; a build that fails, or is marked `failed`, shows no
-    line for the step it stopped on."""
-
-    def __init__(self, progress: Progress) -> None:
-        self.progress = progress
-        self.pages = 0
-        self.failed = False
-        self._step = progress.step("MkDocs loading the configuration and theme", "MkDocs start")
-
-    def report(self, kind: str, value: str) -> None:
-        """Take one report: `pages M`, `read k`, `env`, `written k` or `slowest S PATH`."""
-        if kind == "pages":
-            self.pages = int(value)
-            self._next("MkDocs reading pages", "MkDocs reading")
-        elif kind == "env":
-            self._next("MkDocs writing pages", "MkDocs writing")
-        elif kind in ("read", "written"):
-            self._step.advance_to(int(value))
-        elif kind == "slowest":
-            seconds, path = value.split(" ", 1)
-            self.progress.slowest.append((float(seconds), path))
-
-    def _next(self, name: str, label: str) -> None:
-        self._step.end()
-        self._step = self.progress.step(name, label, total=self.pages, unit="pages")
-
-    def __enter__(self) -> MkDocsSteps:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, *exception: object) -> None:
-        if kind is None and not self.failed:
-            self._step.end()
-        else:
-            self._step.abandon()
-
-
-def run_mkdocs(
-    command: list[str], cwd: Path, environment: Mapping[str, str], config: str, progress: Progress
-) -> subprocess.CompletedProcess[str]:
-    """Run MkDocs (`command` reads its configuration, `config`, on standard input) and show
-    the pages it reports over a pipe as it goes; return its exit status and error output.
-
-    Error output goes to a file, not a pipe, so MkDocs never blocks on it while this
-    process reads the reports; standard output is MkDocs' final Abort line, which its
-    error output already explains.
-    """
-    reports, writer = os.pipe()
-    with (
-        open(reports, encoding="utf-8") as lines,
-        MkDocsSteps(progress) as steps,
-        tempfile.TemporaryFile() as errors,
-    ):
-        try:
-            process = subprocess.Popen(
-                command,
-                cwd=cwd,
-                env={**environment, PROGRESS_FD: str(writer)},
-                stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL,
-                stderr=errors,
-                pass_fds=(writer,),
-            )
-        finally:
-            os.close(writer)  # MkDocs holds the only writing end: its exit ends `lines`
-        assert process.stdin is not None
-        with process.stdin:
-            process.stdin.write(config.encode("utf-8"))
-        for line in lines:
-            kind, _, value = line.rstrip("\n").partition(" ")
-            steps.report(kind, value)
-        returncode = process.wait()
-        steps.failed = returncode != 0
-        errors.seek(0)
-        error_text = errors.read().decode("utf-8", "replace")
-    return subprocess.CompletedProcess(command, returncode, "", error_text)
-
-
-def mkdocs_progress_hook() -> str:
-    """Path of the MkDocs hook that reports pages to `run_mkdocs`."""
-    return str(Path(__file__).with_name("mkdocs_progress.py"))
 
 
 def progress_to_stderr(verbosity: int) -> Progress:

@@ -14,6 +14,8 @@ import click
 from generator import pipeline
 from generator.commands.options import VERBOSE, current_project, verbosity
 from generator.commands.reporting import echo_detail, print_problems, reporting_errors
+from generator.engines import ENGINES, SETTING, configured_engine_name, engine_named
+from generator.engines.site import build_site
 from generator.links import check_site_links
 from generator.load import display_path
 from generator.progress import Progress, progress_to_stderr
@@ -56,23 +58,32 @@ def generate(strict: bool) -> None:
 
 @click.command()
 @click.option("--strict/--no-strict", default=True, show_default=True, help="Fail on any warning.")
+@click.option(
+    "--engine",
+    type=click.Choice(list(ENGINES)),
+    default=None,
+    help=f"What builds the HTML (default: `extra.{SETTING}` in mkdocs.yml, else mkdocs);"
+    " zensical needs `pip install 'paper-archive[zensical]'`.",
+)
 @reporting_errors
-def build(strict: bool) -> None:
-    """Generate the pages, then build the site with MkDocs into site/ (swapped in whole).
+def build(strict: bool, engine: str | None) -> None:
+    """Generate the pages, then build the site with MkDocs (or --engine) into site/
+    (swapped in whole).
 
     Each step shows its progress on standard error: a live bar at a terminal, one line
     with its counts and time elsewhere; `-q` shows none.
     """
     project = current_project()
+    chosen = engine_named(engine or configured_engine_name(project.root / pipeline.CONFIG_FILE))
     with progress_to_stderr(verbosity()) as progress:
         result = pipeline.generate(project, strict=strict, progress=progress)
         print_problems(result.warnings)
         as_of = pipeline.build_date(result.archive)
-        seconds = pipeline.build_site(project, as_of, strict=strict, progress=progress)
+        seconds = build_site(project, as_of, chosen, strict=strict, progress=progress)
     click.echo(
         f"Built {len(result.archive.papers)} papers, {len(result.archive.tags)} tag pages,"
         f" {result.page_count} pages in all, in {result.seconds + seconds:.2f} s"
-        f" (generate {result.seconds:.2f} s, mkdocs {seconds:.2f} s)"
+        f" (generate {result.seconds:.2f} s, {chosen.name} {seconds:.2f} s)"
         f" into {display_path(project.site_dir, project.root)}/"
     )
     for line in progress.summary_lines():
@@ -91,13 +102,26 @@ def build(strict: bool) -> None:
 )
 @reporting_errors
 def serve(dev_addr: str, poll: bool) -> None:
-    """Preview the site live: saving a paper file regenerates its pages and reloads the browser."""
+    """Preview the site live: saving a paper file regenerates its pages and reloads the browser.
+
+    The preview is MkDocs', whichever engine builds the site: Zensical's own server cannot
+    regenerate the pages when a paper file is saved (`extra.engine: zensical` previews
+    with MkDocs, in Material's look).
+    """
     # MkDocs' server and the file watcher are imported only when a preview is asked for.
     from generator.serve import serve_forever
 
     if verbosity() >= VERBOSE:  # MkDocs' own progress messages (it logs them at INFO)
         logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
-    serve_forever(current_project(), dev_addr, poll, progress_to_stderr(verbosity()))
+    project = current_project()
+    serve_forever(
+        project,
+        dev_addr,
+        configured_engine_name(project.root / pipeline.CONFIG_FILE),
+        lambda text, error: click.echo(text, err=error),
+        poll,
+        progress_to_stderr(verbosity()),
+    )
 
 
 @click.command("links")

@@ -1,7 +1,7 @@
 """MkDocs counts its own pages for the progress display (progress.py), so counts are
 MkDocs' and never guessed.
 
-Used two ways. `paper-archive build` gives MkDocs this file as a hook (build.py lists it
+Used two ways. `paper-archive build` gives MkDocs this file as a hook (mkdocs_build.py lists it
 under `hooks:` in the configuration it passes on standard input, which inherits the
 curator's `mkdocs.yml`, so that file stays what any MkDocs or ProperDocs reads): the
 module's own `on_*` functions then write each report as a line to the pipe named by the
@@ -22,8 +22,10 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from generator.progress import PROGRESS_FD, SLOWEST_SHOWN
+from generator.progress import SLOWEST_SHOWN
 
+PROGRESS_FD = "PAPER_ARCHIVE_PROGRESS_FD"
+"""Environment variable naming the pipe the page reports are written to."""
 Event = TypeVar("Event", bound=Callable[..., None])
 FIRST, LAST = 100, -100
 """Event priorities: a page's clock starts before other plugins' work and stops after it."""
