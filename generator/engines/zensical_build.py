@@ -4,12 +4,13 @@
 Invariant: the curator's `mkdocs.yml` is never written, and a build leaves nothing new in
 the archive's folder. Zensical reads a configuration of its own that inherits `mkdocs.yml`
 and sets the output folder, the classic look (`theme.variant: classic`, Material's;
-Zensical's default is its "modern" one) and its own search off. It resolves paths from
-that file's folder, and a `custom_dir` outside it makes it panic, so the file sits beside
-`mkdocs.yml` for the length of the build. Zensical also keeps its cache (`.cache/`, rendered Markdown by content
-digest) there: unless the folder held one before (Material's own plugins keep theirs in
-`.cache/` too), it is moved to `build/zensical-cache/` after the build and back before the
-next: two renames keep the archive's folder clean without deleting thousands of files.
+Zensical's default is its "modern" one) and its own search off. It resolves paths from that
+file's folder, and a `custom_dir` outside it makes it panic, so the file sits beside
+`mkdocs.yml` for the length of the build. Zensical also keeps its cache (`.cache/`, rendered
+Markdown by content digest) there: unless the folder held one before (Material's own plugins
+keep theirs in `.cache/` too), it is moved to `build/zensical-cache/` after the build and
+back before the next: two renames keep the archive's folder clean without deleting thousands
+of files.
 """
 
 from __future__ import annotations
