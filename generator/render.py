@@ -37,7 +37,7 @@ from generator.index import ArchiveIndex, Author, Venue, co_authors, group_by_mo
 from generator.lookup import lookup_files
 from generator.markup import render_markdown
 from generator.model import MONTH_NAMES, Paper
-from generator.pagemeta import front_matter, page_fields, paper_fields
+from generator.pagemeta import front_matter, heading_id, page_fields, paper_fields
 from generator.references import (
     Reference,
     archive_csl_json,
@@ -793,6 +793,7 @@ def _environment() -> jinja2.Environment:
             long_date=long_date,
             month_name=month_name,
             letter_label=letter_label,
+            anchor=heading_id,
             tag_of=lambda slug, index: index.tag_of[slug],
             tag_feed_path=tag_feed_path,
             author_feed_path=author_feed_path,

@@ -45,6 +45,7 @@ from generator.build import (
 )
 from generator.cache import GenerateCache
 from generator.errors import ArchiveError
+from generator.mkdocs_pages import GeneratedPages
 from generator.mkdocs_progress import PageEvents
 from generator.progress import MkDocsSteps, Progress
 
@@ -70,6 +71,7 @@ def serve_forever(
         if changed is not None:
             loaded.plugins["paper-archive-preview"] = UnchangedPaperPagesLeftOut(changed)
         loaded.plugins["paper-archive-progress"] = PageEvents(steps.report)
+        loaded.plugins["paper-archive-pages"] = GeneratedPages()
         return loaded
 
     mount_path = urlsplit(project.site.url or "/").path
