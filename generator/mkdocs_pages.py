@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import posixpath
 import re
+import sys
 from html import escape, unescape
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -72,9 +73,9 @@ class GeneratedPages:
             config.mdx_configs.get("toc", {}) if "toc" in config.markdown_extensions else None
         )
         body, tokens = _headings(body, toc_config)
-        from mkdocs.structure.toc import get_toc  # only where MkDocs runs this hook
-
-        page.toc = get_toc(tokens)
+        # The running engine's own `get_toc` (MkDocs' or ProperDocs'): this module imports
+        # neither, as mkdocs_progress.py does not.
+        page.toc = sys.modules[type(page.toc).__module__].get_toc(tokens)
         page.present_anchor_ids = set(_IDS.findall(body))
         links = page.links_to_anchors if page.links_to_anchors is not None else {}
         self._check_links(body, page, config, links)
