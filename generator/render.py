@@ -615,7 +615,7 @@ def _plan_authors(plan, index: ArchiveIndex, inputs: PageInputs, site: SiteInfo)
             author.name,
             f"Papers by {author.name} in the archive, newest first, and their co-authors.",
             feed={"href": feed, "title": escape(f"{author.name}: papers")},
-            hide=["toc"],
+            template="author.html",
         )
         plan(
             inputs.listing_page("author", author, papers=papers),
