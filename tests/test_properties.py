@@ -27,6 +27,7 @@ from generator.bibtex import assign_citation_keys, braces_balanced, format_bibte
 from generator.importers.intake import KnownPapers
 from generator.index import build_indexes
 from generator.load import RawDocument
+from generator.mkdocs_pages import GENERATED_KEY
 from generator.model import Archive, Paper, Severity, Tag
 from generator.pagemeta import front_matter
 from generator.paperfile import paper_id_for
@@ -144,7 +145,7 @@ def test_any_title_author_and_venue_show_as_the_same_text(
 def test_front_matter_reads_back_as_written_whatever_the_text(value: str, names: list[str]) -> None:
     fields = {"title": value, "hide": ["toc"], "citation": {"authors": names, "abstract": value}}
     _, meta = get_data(front_matter("papers/p.yaml", fields) + "body\n")  # as MkDocs reads a page
-    assert meta == fields
+    assert meta == {**fields, GENERATED_KEY: True}
 
 
 # ---- slugs and keys: stable, unique, URL-safe ----------------------------------------------
