@@ -142,8 +142,9 @@ def atom_feed(
     for the page at `page` (a URL from the site root; the home page by default).
 
     A `lean` feed shows only what lists of papers show (title, authors, tags, publication
-    date) and no summary: an author's feed, of which a paper is in one per author. Its
-    entries link to the paper page, which has the abstract (Atom needs no summary then).
+    date, as `updated`) and no summary: an author's feed, of which a paper is in one per
+    author. Its entries link to the paper page, which has the abstract (Atom needs no
+    summary then).
     """
     feed = ET.Element("feed", xmlns=ATOM)
     _text(feed, "id", f"{site_url}{feed_path}")
@@ -161,7 +162,8 @@ def atom_feed(
         _text(entry, "title", paper.title_text)
         ET.SubElement(entry, "link", rel="alternate", type="text/html", href=url)
         stamp = _timestamp(paper.date if lean else paper.added or paper.date)
-        _text(entry, "published", stamp)
+        if not lean:  # optional in Atom, and in a lean feed the same as `updated`
+            _text(entry, "published", stamp)
         _text(entry, "updated", stamp)
         for name in paper.authors:
             _text(ET.SubElement(entry, "author"), "name", name)
@@ -170,7 +172,7 @@ def atom_feed(
         if not lean:
             summary = plain_text(paper.abstract) if paper.abstract else "No abstract yet."
             _text(entry, "summary", summary)
-    ET.indent(feed, space=" ")
+    ET.indent(feed, space="")  # a line per element; indentation was a tenth of a feed
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 

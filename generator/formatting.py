@@ -13,6 +13,7 @@ import jinja2
 
 from generator.bibtex_format import publication_year
 from generator.model import MONTH_NAMES, Paper
+from generator.pagemeta import heading_id
 from generator.urls import author_feed_path, tag_feed_path
 
 
@@ -83,6 +84,7 @@ def template_environment() -> jinja2.Environment:
         long_date=long_date,
         month_name=month_name,
         letter_label=letter_label,
+        anchor=heading_id,
         tag_of=lambda slug, index: index.tag_of[slug],
         tag_feed_path=tag_feed_path,
         author_feed_path=author_feed_path,

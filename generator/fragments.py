@@ -38,8 +38,8 @@ class Fragments:
 
     def item(self, paper: Paper, to: LinksFrom, why: str = "") -> Markup:
         """Return the paper's `<li>` entry: title link, authors, date, venue, tag chips;
-        and `why` it is listed (escaped here), when given."""
-        entry = Markup(self._item(paper, to))
+        or, given `why` it is listed (escaped here), that instead of the chips."""
+        entry = Markup(self._item(paper, to, chips=not why))
         if why:
             reason = Markup('\n<span class="pa-item__why">Shares: {}</span></li>').format(why)
             entry = Markup(entry.removesuffix("</li>")) + reason

@@ -21,7 +21,7 @@ RELATED_COUNT = 5
 AUTHOR_PAGE_MIN = 2
 """Papers an author needs for a page and a feed of their own; the others are an entry on
 their letter page. At 10,000 papers most authors of a real archive have one paper, and a
-page costs some 15 KB of theme around a single line (README: Authors)."""
+page costs some 10 KB of theme around a single line (docs/GUIDE.md: Authors)."""
 
 
 @dataclass(frozen=True)

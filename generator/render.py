@@ -303,7 +303,7 @@ def _plan_authors(plan: Planner, index: ArchiveIndex, site: SiteInfo) -> None:
             author.name,
             f"Papers by {author.name} in the archive, newest first, and their co-authors.",
             feed={"href": feed, "title": escape(f"{author.name}: papers")},
-            hide=["toc"],
+            template="author.html",
         )
         plan.page(
             Shows.listing(("author", author), *papers),

@@ -36,7 +36,7 @@ def test_clicking_an_author_on_a_paper_page_lands_on_their_page(  # type: ignore
     page.locator(".pa-byline a", has_text=name).first.click()
     page.wait_for_url(f"**/{url_for_author(author)}")
     assert page.locator("h1").inner_text() == author.name
-    listed = page.locator("ul.pa-list .pa-item__title")
+    listed = page.locator("ul.pa-list--lean > li > a")
     papers = sample_index.by_author[author.slug]
     assert [listed.nth(i).evaluate("a => a.href") for i in range(listed.count())] == [
         f"{site_url}{url_for_paper(p)}" for p in papers

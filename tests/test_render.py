@@ -129,7 +129,7 @@ def test_an_escaped_dollar_in_a_title_is_a_dollar_wherever_the_title_is_shown() 
     page = pages[PurePosixPath("papers/prize.md")]
     assert f'<h1 class="pa-paper-title">{shown}</h1>' in page
     assert get_data(page)[1]["title"] == shown
-    assert r"\$40" not in page.split("```bibtex")[0]
+    assert r"\$40" not in page.split('<code class="language-bibtex">')[0]
     assert r"title = {Winning \$40,000 with $O(\sqrt{n})$ samples}" in page
     tag_page = pages[PurePosixPath("tags/t.md")]
     assert f">{shown}</a>" in tag_page

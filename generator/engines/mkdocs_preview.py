@@ -37,6 +37,7 @@ from mkdocs.theme import Theme
 from watchdog import events
 
 from generator.engines.mkdocs_build import MkDocsSteps
+from generator.engines.mkdocs_pages import GeneratedPages
 from generator.engines.mkdocs_progress import PageEvents
 from generator.progress import Progress
 from generator.settings import CONFIG_FILE
@@ -72,6 +73,7 @@ def serve_forever(
         if changed is not None:
             loaded.plugins["paper-archive-preview"] = UnchangedPaperPagesLeftOut(changed)
         loaded.plugins["paper-archive-progress"] = PageEvents(steps.report)
+        loaded.plugins["paper-archive-pages"] = GeneratedPages()
         return loaded
 
     mount_path = urlsplit(project.site.url or "/").path

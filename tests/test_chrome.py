@@ -1,0 +1,47 @@
+"""The theme's chrome on every page (theme_overrides/): the header's icons come from one
+cached sprite that follows the icons mkdocs.yml configures, and no page carries what only
+Material's own search reads."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import material
+import yaml
+
+ICON_LINK = re.compile(r'<use xlink:href="((?:\.\./)*)assets/icons\.svg#([a-z0-9-]+)"/>')
+
+
+def test_pages_link_their_icons_to_one_sprite_of_the_configured_icons(built_site: Path) -> None:
+    site = built_site / "site"
+    sprite = (site / "assets" / "icons.svg").read_text()
+    symbols = dict(re.findall(r'<symbol id="([a-z0-9-]+)"[^>]*>(.*?)</symbol>', sprite))
+    pages = [site / "index.html", *sorted(site.glob("papers/*/index.html"))[:3]]
+    pages += sorted(site.glob("authors/*/*/index.html"))[:2]
+    for page in pages:
+        html = page.read_text()
+        header = html[html.index("<header") : html.index("</header>")]
+        assert "<path" not in header, f"{page}: an inline icon"
+        depth = len(page.relative_to(site).parts) - 1
+        links = ICON_LINK.findall(html)
+        assert {prefix for prefix, _ in links} == {"../" * depth}, page
+        assert {"logo", "menu", "search", "previous", "close", "top"} <= {i for _, i in links}
+        assert {icon for _, icon in links} <= set(symbols), page
+    theme = yaml.safe_load((built_site / "mkdocs.yml").read_text().replace("!ENV", ""))["theme"]
+    icons = Path(material.__file__).parent / "templates" / ".icons"
+    logo = (icons / f"{theme['icon']['logo']}.svg").read_text()
+    assert symbols["logo"] in logo
+    for number, option in enumerate(theme["palette"]):
+        assert (
+            symbols[f"palette-{number}"] in (icons / f"{option['toggle']['icon']}.svg").read_text()
+        )
+
+
+def test_material_settings_leave_out_its_own_search(built_site: Path) -> None:
+    html = (built_site / "site" / "index.html").read_text()
+    settings = json.loads(re.search(r'<script id="__config"[^>]*>(.*?)</script>', html).group(1))
+    assert "search" not in settings
+    assert not any(key.startswith("search.") for key in settings["translations"])
+    assert settings["translations"]["clipboard.copy"]
