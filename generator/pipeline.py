@@ -17,9 +17,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from generator.cache import GenerateCache
 from generator.downloads import Exports
-from generator.incremental import Incremental, open_cache, save_cache
+from generator.incremental import GenerateCache, Incremental, open_cache, save_cache
 from generator.index import ArchiveIndex
 from generator.model import Archive, Problem
 from generator.parallel import split, worker_count

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from generator.cli import main
 
+from generator.commands import main
 from generator.engines import ENGINES, SETTING, configured_engine_name
 from generator.errors import SettingsError
 from generator.links import check_site_links

@@ -9,10 +9,12 @@ import re
 from pathlib import Path
 
 import pytest
-from generator.build import build_site, generate
 
+from generator.engines import engine_named
 from generator.engines.mkdocs_pages import _headings, without_indentation
+from generator.engines.site import build_site
 from generator.errors import SiteBuildError
+from generator.pipeline import generate
 from tests.conftest import VALID_PAPER
 
 AS_OF = datetime.date(2024, 6, 1)
@@ -54,7 +56,7 @@ def generated(make_archive):  # type: ignore[no-untyped-def]
 
 
 def test_generated_pages_keep_their_table_of_contents_and_anchors(generated) -> None:  # type: ignore[no-untyped-def]
-    build_site(generated, AS_OF)
+    build_site(generated, AS_OF, engine_named("mkdocs"))
     page = (generated.site_dir / "papers" / "valid-paper" / "index.html").read_text()
     toc = page[page.index('<nav class="md-nav md-nav--secondary"') :]
     toc = toc[: toc.index("</nav>")]
@@ -82,7 +84,7 @@ def test_strict_build_fails_on_a_broken_link_in_a_generated_page(
     broken = f'<p><a href="{link}">broken</a></p>\n'
     source.write_text(source.read_text() + broken, encoding="utf-8")
     with pytest.raises(SiteBuildError) as failed:
-        build_site(generated, AS_OF)
+        build_site(generated, AS_OF, engine_named("mkdocs"))
     assert "Doc file 'papers/valid-paper.md'" in str(failed.value)
     assert message in str(failed.value)
     assert not (generated.site_dir / "papers").exists()  # nothing published
@@ -92,5 +94,5 @@ def test_links_that_resolve_pass(generated) -> None:  # type: ignore[no-untyped-
     source = generated.docs_dir / "papers" / "valid-paper.md"
     fine = '<p><a href="../../authors/l/#ada-lovelace">t</a> <a href="#cite">c</a></p>\n'
     source.write_text(source.read_text() + fine, encoding="utf-8")
-    build_site(generated, AS_OF)
+    build_site(generated, AS_OF, engine_named("mkdocs"))
     assert Path(generated.site_dir / "papers" / "valid-paper" / "index.html").is_file()
