@@ -2,7 +2,8 @@
 --engine NAME` into a site whose internal links all resolve, with its search; ProperDocs
 builds byte for byte what MkDocs builds; the README's engines table says what these tests
 find; nothing outside `generator/engines/` imports an engine; a missing engine says how to
-install it; and a reader can search the site Zensical builds (headless Chromium).
+install it; and a reader can search the site Zensical builds, whose search box and
+results look as Material's (headless Chromium).
 """
 
 from __future__ import annotations
@@ -254,16 +255,77 @@ def test_a_reader_searches_the_zensical_site(browser, zensical_site: str) -> Non
     context.close()
 
 
-@pytest.mark.browser
-@pytest.mark.xfail(
-    strict=True,
-    reason="Zensical 0.0.73's classic stylesheet has no rules for Material's search box"
-    " (.md-search__inner, __form, ...), which theme_overrides/partials/search.html uses: the"
-    " search works, but the box, its filters and results show unstyled in the header",
+SEARCH_PARTS = (
+    ".md-header",
+    ".md-search",
+    ".md-search__inner",
+    ".md-search__form",
+    ".md-search__input",
+    ".md-search__icon[for=__search]",
+    ".md-search__options",
+    ".md-search__output",
+    ".md-search__scrollwrap",
+    ".md-search-result__meta",
+    ".pa-search-filters select",
+    ".md-search-result__list",
+    ".md-search-result__link",
+    ".md-search-result__article",
+    ".md-search-result__article h1",
+    ".md-search-result mark",
 )
-def test_the_zensical_search_box_looks_as_in_material(browser, zensical_site: str) -> None:  # type: ignore[no-untyped-def]
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(zensical_site)
+"""The header, the search box and the first result, as partials/search.html and
+javascripts/search.js make them."""
+SEARCH_STYLES = (
+    *("display", "position", "top", "float", "z-index", "opacity", "visibility"),
+    *("font-size", "line-height", "font-weight", "color", "background-color"),
+    *("padding-top", "padding-right", "padding-bottom", "padding-left"),
+    *("margin-top", "margin-bottom", "border-radius", "box-shadow"),
+    *("overflow-y", "max-height", "list-style-type"),
+)
+"""Computed styles to compare: not the widths, which Zensical's `scrollbar-gutter:
+stable` (its whole page, not the search) narrows by a scroll bar's width."""
+MEASURE = """([parts, styles]) => Object.fromEntries(parts.map((part) => {
+  const element = document.querySelector(part);
+  if (!element) return [part, null];
+  const computed = getComputedStyle(element);
+  return [part, Object.fromEntries(styles.map((name) => [name, computed.getPropertyValue(name)]))];
+}))"""
+
+
+def _search_box(browser, url: str, phone: bool, scheme: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """The header's height and the search parts' computed styles, closed and then open
+    with the results for "data selection" (motion reduced: no style mid-transition)."""
+    viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
+    context = browser.new_context(viewport=viewport, color_scheme=scheme, reduced_motion="reduce")
+    page = context.new_page()
+    page.goto(url)
     header = page.locator(".md-header").bounding_box()
-    page.close()
-    assert header is not None and header["height"] <= 60  # Material's: 48 px
+    closed = page.evaluate(MEASURE, [SEARCH_PARTS, SEARCH_STYLES])
+    if phone:
+        page.locator(".md-header__button[for=__search]").click()
+    else:
+        page.keyboard.press("/")
+    page.locator(".md-search__input").fill("data selection")
+    page.locator(".md-search-result__link").first.wait_for(timeout=10_000)
+    form = page.locator(".md-search__form").bounding_box()
+    opened = page.evaluate(MEASURE, [SEARCH_PARTS, SEARCH_STYLES])
+    context.close()
+    assert header is not None and form is not None
+    return {
+        "header height": header["height"],
+        "form height": form["height"],
+        "closed": closed,
+        "open": opened,
+    }
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("phone", "scheme"), [(False, "light"), (True, "dark")])
+def test_the_zensical_search_box_looks_as_in_material(  # type: ignore[no-untyped-def]
+    browser, site_url: str, zensical_site: str, phone: bool, scheme: str
+) -> None:
+    material = _search_box(browser, site_url, phone, scheme)
+    zensical = _search_box(browser, zensical_site, phone, scheme)
+    assert material["header height"] == 48  # one bar (on a desktop, the tabs are below it)
+    assert all(material["open"].values())  # every part is there to compare
+    assert zensical == material

@@ -4,7 +4,10 @@
 Invariant: the curator's `mkdocs.yml` is never written, and a build leaves nothing new in
 the archive's folder. Zensical reads a configuration of its own that inherits `mkdocs.yml`
 and sets the output folder, the classic look (`theme.variant: classic`, Material's;
-Zensical's default is its "modern" one) and its own search off. It resolves paths from that
+Zensical's default is its "modern" one), its own search off, and one more stylesheet:
+Material's rules for the header's search box (`material_search.css`, which Zensical's
+classic stylesheet lacks), copied into the site after the build so that neither the
+archive's folder nor an MkDocs build gains a file. It resolves paths from that
 file's folder, and a `custom_dir` outside it makes it panic, so the file sits beside
 `mkdocs.yml` for the length of the build. Zensical also keeps its cache (`.cache/`, rendered
 Markdown by content digest) there: unless the folder held one before (Material's own plugins
@@ -38,6 +41,10 @@ CACHE_FOLDER = ".cache"
 """Where Zensical keeps its cache, beside its configuration."""
 KEPT_CACHE = Path("build") / "zensical-cache"
 """Where its cache waits between builds, relative to the archive."""
+SEARCH_STYLESHEET = Path(__file__).with_name("material_search.css")
+"""Material's rules for the search box our `partials/search.html` shares with it."""
+SEARCH_STYLESHEET_URL = "assets/stylesheets/classic/material-search.css"
+"""Where the site has it, beside Zensical's classic stylesheets."""
 
 
 class ZensicalEngine:
@@ -86,6 +93,9 @@ class ZensicalEngine:
                         "zensical build failed; the previous site is untouched.\n"
                         + (completed.stderr + completed.stdout).strip()
                     )
+                stylesheet = site_dir / SEARCH_STYLESHEET_URL
+                stylesheet.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(SEARCH_STYLESHEET, stylesheet)
         finally:
             config_file.unlink(missing_ok=True)
             if ours and cache.is_dir():
@@ -113,8 +123,9 @@ class ZensicalEngine:
 
 def _build_config(site_dir: Path) -> str:
     """The configuration Zensical reads: the curator's, plus the output folder, the
-    classic look, and its own search off (the site searches with Pagefind). Zensical
-    merges mappings from `INHERIT` key by key and appends lists. JSON is YAML."""
+    classic look, its own search off (the site searches with Pagefind) and Material's
+    search box rules. Zensical merges mappings from `INHERIT` key by key and appends
+    lists. JSON is YAML."""
     return json.dumps(
         {
             "INHERIT": CONFIG_FILE,
@@ -124,5 +135,9 @@ def _build_config(site_dir: Path) -> str:
             # search unless told not to, and refuses a page with more than 16,384 words
             # in one field (an author of hundreds of papers, at 10,000 papers).
             "plugins": [{"search": {"enabled": False}}],
+            # Zensical appends it to the curator's `extra_css`: there is no place between
+            # its stylesheet and theirs, so a curator's search box rule of equal weight
+            # loses here where it wins under MkDocs.
+            "extra_css": [SEARCH_STYLESHEET_URL],
         }
     )
