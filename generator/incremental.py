@@ -41,7 +41,7 @@ from generator.reading import (
     Validated,
     Vocabulary,
     load_vocabulary,
-    read_bytes,
+    paper_reader,
     read_files,
     stat_paper_files,
     validate_file,
@@ -132,10 +132,11 @@ class Incremental:
             for name, stat in listed
             if name not in remembered or not remembered[name].matches(stat)
         ]
+        read_bytes = paper_reader(project)
 
         def read(job: tuple[Path, os.stat_result, FileMemo | None]) -> FileMemo:
             path, stat, memo = job
-            content = read_bytes(project, path)
+            content = read_bytes(path)
             if isinstance(content, bytes):
                 content_digest = digest(content)
                 if memo is not None and memo.digest == content_digest:

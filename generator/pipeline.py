@@ -92,7 +92,7 @@ def generate(
             hand_written = load_hand_written_pages(project.pages_dir)
             plan = functools.partial(_plan_all, index, project.site, exports, hand_written)
             plans, current = reuse.plan(index, project.site, hand_written, plan)  # render
-            due = sorted(path for path in plans if path not in current)
+            due = [path for path in plans if path not in current]  # in planning order
             shares = split(due, worker_count(len(due), workers))
             present = frozenset(memory.pages) or None  # None: a first run looks
             report = write_streams(  # write

@@ -10,6 +10,7 @@ incremental module reuse it.
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -43,7 +44,7 @@ class Vocabulary:
     tags: tuple[Tag, ...]
     problems: tuple[Problem, ...]
 
-    @property
+    @functools.cached_property  # asked once per paper file
     def by_slug(self) -> dict[str, Tag]:
         return {tag.slug: tag for tag in self.tags}
 
@@ -60,9 +61,11 @@ def stat_paper_files(papers_dir: Path) -> list[tuple[str, os.stat_result]]:
     return [(name, _stat(f"{folder}/{name}")) for name in paper_file_names(papers_dir)]
 
 
-def read_bytes(project: Project, path: Path) -> bytes | Problem:
-    """Return the bytes of a paper file, or the problem that keeps them from being read."""
-    return read_paper_file(path, project.papers_dir.resolve(), project.root)
+def paper_reader(project: Project) -> Callable[[Path], bytes | Problem]:
+    """Return a function giving the bytes of a paper file, or the problem that keeps them
+    from being read. The papers folder is resolved here, once, not for every file."""
+    inside, root = project.papers_dir.resolve(), project.root
+    return lambda path: read_paper_file(path, inside, root)
 
 
 def validate_file(
@@ -150,9 +153,10 @@ def load_archive(
     today = today or datetime.date.today()
     vocabulary = load_vocabulary(project)
     paths = [project.papers_dir / name for name, _ in stat_paper_files(project.papers_dir)]
+    read_bytes = paper_reader(project)
 
     def read(path: Path) -> Validated:
-        content = read_bytes(project, path)
+        content = read_bytes(path)
         if isinstance(content, Problem):
             return None, (content,)
         return validate_file(project, path, content, vocabulary, today)

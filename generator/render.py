@@ -124,13 +124,10 @@ def plan_pages(
 
 
 class Planner:
-    """Collects the plans of one archive's pages; each page is made by `_render`."""
+    """Collects the plans of one archive's pages; each page is made by a `PageMaker`."""
 
     def __init__(self, index: ArchiveIndex, site: SiteInfo):
-        self.index = index
-        self.site = site
-        self.environment = template_environment()
-        self.fragments = Fragments(index, self.environment)
+        self.make = PageMaker(index, site)
         self.plans: Plans = {}
 
     def page(
@@ -143,16 +140,28 @@ class Planner:
         **context: object,
     ) -> None:
         """Plan the page at `url` from `template`, with its front matter `meta` naming `source`."""
-        render = functools.partial(self._render, url, template, meta, source, context)
+        render = functools.partial(self.make.page, url, template, meta, source, context)
         self.plans[source_path(url)] = PagePlan(render, shows)
 
     def paper(self, paper: Paper, entry: str) -> None:
         """Plan a paper's own page, its BibTeX `entry` shown on it."""
         self.plans[source_path(url_for_paper(paper))] = PagePlan(
-            functools.partial(self._paper_page, paper, entry), Shows.paper(paper)
+            functools.partial(self.make.paper_page, paper, entry), Shows.paper(paper)
         )
 
-    def _render(
+
+class PageMaker:
+    """Makes one archive's pages from their templates. Apart from the `Planner`, whose
+    plans call it: plans and planner in one object would be a reference cycle, which
+    keeps the whole archive alive for the garbage collector to trace and free."""
+
+    def __init__(self, index: ArchiveIndex, site: SiteInfo):
+        self.index = index
+        self.site = site
+        self.environment = template_environment()
+        self.fragments = Fragments(index, self.environment)
+
+    def page(
         self,
         url: str,
         template: str,
@@ -160,6 +169,7 @@ class Planner:
         source: str | PurePosixPath,
         context: dict[str, object],
     ) -> str:
+        """Make the page at `url` from `template`, its front matter `meta` naming `source`."""
         return self.environment.get_template(template).render(
             index=self.index,
             to=LinksFrom(url),
@@ -168,12 +178,13 @@ class Planner:
             **context,
         )
 
-    def _paper_page(self, paper: Paper, entry: str) -> str:
+    def paper_page(self, paper: Paper, entry: str) -> str:
+        """Make a paper's own page, its BibTeX `entry` shown on it."""
         index, site = self.index, self.site
         to_root = LinksFrom(url_for_paper(paper)).file("")
         try:
             tags = [index.tag_of[slug] for slug in paper.tags]
-            return self._render(
+            return self.page(
                 url_for_paper(paper),
                 "paper.md.j2",
                 paper_fields(paper, tags, site.url),
