@@ -154,6 +154,14 @@ def test_each_installed_engine_builds_the_sample_archive(engine_site: tuple[str,
     assert len(list(site.glob("papers/*/index.html"))) == len(papers)
     for page in ("index.html", "tags/index.html", "about/index.html", "404.html"):
         assert (site / page).is_file(), page
+    # A paper page lists its sections in the table of contents, with or without our hooks.
+    paper_page = next(site.glob("papers/*/index.html")).read_text(encoding="utf-8")
+    contents = paper_page[paper_page.index('data-md-component="toc"') :]
+    for section in ("#abstract", "#cite"):
+        assert re.search(
+            rf'href="{section}"[^>]*class="md-nav__link"|class="md-nav__link"[^>]*href="{section}"',
+            contents,
+        ), section
     assert (site / "pagefind" / "pagefind.js").is_file()
     # No engine's own search index: the site searches with Pagefind.
     for unused in (*ENGINES[engine].unpublished, "search.json", "search/search_index.json"):

@@ -1,9 +1,11 @@
 """Generated pages reach MkDocs as the HTML they already are, never parsed as Markdown.
 
-The generator writes each page's body as finished, escaped HTML (front matter marks it
-with `GENERATED_KEY`). Python-Markdown would read all of it again with `html.parser` to
-find its raw HTML blocks, most of a build's time; this hook hands the body over unread,
-then does for it the three things MkDocs' Markdown pass would have done:
+The generator writes each page's body as finished, escaped HTML (front matter marks it with
+`GENERATED_KEY`), but for its section headings, which are Markdown (`## Cite { #cite }`) so
+that an engine running no hooks (Zensical) still builds their table of contents; this hook
+turns them into the `<h2 id>` they would become. Python-Markdown would read all of it again
+with `html.parser` to find its raw HTML blocks, most of a build's time; this hook hands the
+body over unread, then does for it the three things MkDocs' Markdown pass would have done:
 
 - the table of contents, from the headings the templates write (`<h2 id="...">`), with
   the `toc` extension's permalink added to each as `mkdocs.yml` configures it;
@@ -37,6 +39,9 @@ SPRITE = "assets/icons.svg"
 GENERATED_KEY = "generated_html"
 """Front matter key of pages whose body is HTML written by the generator."""
 
+# A section heading as the templates write it, `## Text { #id }`: Markdown (attr_list), so an
+# engine without this hook still lists it in the table of contents.
+_MARKDOWN_HEADING = re.compile(r"^(#{2,6}) (.+?) \{ #([^\s}]+) \}$", re.MULTILINE)
 _HEADING = re.compile(r'<h([1-6]) id="([^"]+)"([^>]*)>(.*?)</h\1>', re.DOTALL)
 _IDS = re.compile(r'<[a-zA-Z][^>]*?\sid="([^"]+)"')
 _LINKS = re.compile(r'<(?:a|img|link|script)\b[^>]*?\s(?:href|src)="([^"]*)"')
@@ -72,7 +77,7 @@ class GeneratedPages:
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
         if not page.meta.get(GENERATED_KEY):
             return markdown
-        self.stash[page.file.src_uri] = markdown
+        self.stash[page.file.src_uri] = _MARKDOWN_HEADING.sub(_html_heading, markdown)
         return ""
 
     def on_page_content(self, html: str, page: Any, config: Any, files: Any) -> str:
@@ -121,6 +126,11 @@ class GeneratedPages:
         if joined.endswith("/") or path == ".":
             path = posixpath.join(path, "index.html").removeprefix("./")
         return self.by_destination.get(path) or self.by_destination.get(f"{path}/index.html")
+
+
+def _html_heading(match: re.Match[str]) -> str:
+    level = len(match[1])
+    return f'<h{level} id="{match[3]}">{match[2]}</h{level}>'
 
 
 def without_indentation(html: str) -> str:
