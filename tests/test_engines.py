@@ -281,7 +281,7 @@ SEARCH_PARTS = (
     ".md-search-result__article h1",
     ".md-search-result mark",
 )
-"""The header, the search box and the first result, as partials/search.html and
+"""The header, the search box and the first result, as partials/header.html and
 javascripts/search.js make them."""
 SEARCH_STYLES = (
     *("display", "position", "top", "float", "z-index", "opacity", "visibility"),

@@ -1,5 +1,5 @@
 /*
- * Pagefind search in Material's header (partials/search.html).
+ * Pagefind search in Material's header (partials/header.html: its search button).
  *
  * Why not Material's own search: it downloads one index of the whole archive into every
  * reader's browser (39 MB at 10,000 papers). Pagefind loads only the index chunks and
@@ -9,6 +9,8 @@
  *
  * The bundle is loaded on first use, relative to this script, so the site works under
  * any sub-path (a GitHub project site) and readers who never search download nothing.
+ * The box itself is made here too, beside the header's search button (`dialog`): search
+ * needs this script anyway, and the box's markup in every page weighed 1.5 KB of it.
  *
  * A pasted id (arXiv id or URL, DOI, citation key) is looked up exactly with lookup.js
  * rather than searched as words. The search lives in the page's URL (`?q=…&tag=…&year=…
@@ -52,9 +54,10 @@
 
   const script = document.currentScript;
   const toggle = document.getElementById("__search");
-  const root = document.querySelector("[data-pa-search]");
-  if (!script || !toggle || !root) return;
+  const button = document.querySelector('.md-header__button[for="__search"]');
+  if (!script || !toggle || !button) return;
 
+  const root = dialog(button);
   const bundleDir = new URL("../pagefind/", script.src);
   const form = root.querySelector("form");
   const input = root.querySelector("[data-pa-search-query]");
@@ -69,6 +72,45 @@
   const sort = select("Sort results", { "": "Best match", newest: "Newest first" }, { paSearchSort: "" });
   root.querySelector("[data-pa-search-filters]").append(...filters, sort);
   const STATE_PARAMS = ["q", "sort", ...filters.map((select) => select.dataset.paSearchFilter)];
+
+  // Material's search box (its partials/search.html, less `data-md-component="search"` and
+  // the form's `name="search"`, either of which starts Material's own search), put after
+  // the header's search button: Material's stylesheet lays it out there, in light and dark
+  // mode, and instant navigation keeps the header, so it is made once. No suggestion or
+  // share button: the page's URL holds the search. Its words follow the button's name.
+  function dialog(opener) {
+    const name = opener.getAttribute("aria-label");
+    const box = element("div", "md-search");
+    box.dataset.paSearch = "";
+    box.setAttribute("role", "dialog");
+    box.setAttribute("aria-label", name);
+    box.innerHTML = `<label class="md-search__overlay" for="__search"></label>
+<div class="md-search__inner" role="search"><form class="md-search__form">
+<input type="text" class="md-search__input" name="query" autocapitalize="off" autocorrect="off" autocomplete="off" spellcheck="false" aria-controls="pa-search-results" data-pa-search-query required>
+<label class="md-search__icon md-icon" for="__search">${icon("search")}${icon("previous")}</label>
+<nav class="md-search__options"><button type="reset" class="md-search__icon md-icon" title="Clear" aria-label="Clear" tabindex="-1">${icon("close")}</button></nav>
+</form><div class="md-search__output"><div class="md-search__scrollwrap" tabindex="0" data-md-scrollfix>
+<div class="md-search-result" id="pa-search-results" data-pa-search-result>
+<div class="md-search-result__meta pa-search-meta"><span data-pa-search-status aria-live="polite">Initializing search</span><span class="pa-search-filters" data-pa-search-filters></span></div>
+<ol class="md-search-result__list" role="presentation"></ol>
+<button type="button" class="pa-search-more" data-pa-search-more hidden>More results</button>
+</div></div></div></div>`;
+    const field = box.querySelector("[data-pa-search-query]");
+    field.setAttribute("aria-label", name);
+    field.placeholder = name;
+    box.querySelector("nav").setAttribute("aria-label", name);
+    opener.after(box);
+    return box;
+  }
+
+  // An icon of the header's (theme_overrides/partials/sprite.html): from the sprite, by an
+  // absolute address, as the box outlives the page it was made on; or, where the header's
+  // icons are inline (Zensical), from the copies the header holds for this script.
+  function icon(id) {
+    const inline = document.querySelector(`template[data-pa-icons] [data-pa-icon="${id}"]`);
+    if (inline) return inline.innerHTML;
+    return `<svg><use xlink:href="${new URL(`../assets/icons.svg#${id}`, script.src).href}"/></svg>`;
+  }
 
   // A <select> named `label` with `options` (value to text) and `data-*` attributes `data`.
   function select(label, options, data) {
