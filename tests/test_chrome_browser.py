@@ -75,10 +75,19 @@ def test_search_opens_by_the_header_button_on_a_phone(new_context, site_url: str
 
 def test_the_phone_drawer_opens_and_leads_to_each_tab(new_context, site_url: str) -> None:  # type: ignore[no-untyped-def]
     page = new_context(viewport=PHONE, has_touch=True, is_mobile=True).new_page()
-    page.goto(f"{site_url}papers/{PAPER_ID}/")
+    errors = record_page_errors(page)
+    page.goto(site_url)
+    # A paper page's drawer is made by javascripts/drawer.js, also on a page that instant
+    # navigation brought.
+    page.locator(".pa-item__title").first.click()
+    page.wait_for_url("**/papers/**")
+    page.locator("a.pa-chip").first.click()
+    page.wait_for_url("**/tags/*/")
     tabs = page.eval_on_selector_all(".md-tabs__link", "links => links.map(l => l.href)")
     drawer = page.locator(".md-nav--primary > .md-nav__list .md-nav__link")
     assert drawer.evaluate_all("links => links.map(l => l.href)") == tabs
+    assert page.locator(".md-nav--primary .md-nav__title").inner_text() == "Paper Archive"
+    assert errors == []
     page.locator('.md-header__button[for="__drawer"]').click()
     authors = page.locator(".md-nav--primary").get_by_role("link", name="Authors", exact=True)
     authors.wait_for(state="visible")
