@@ -99,6 +99,35 @@ def save_cache(project: Project, cache: GenerateCache) -> None:
     write_cache(project.root / CACHE_FILE, cache)
 
 
+class SettingsWatch:
+    """Whether the files an engine reads its configuration and theme from (`paths`, each a
+    file or a folder) changed since the last look, by their sizes and modification times:
+    while they did not, a live preview's engine may keep its model of the site and render
+    only the pages the generator changed."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self.paths = paths
+        self._last: list[tuple[str, int, int]] | None = None
+
+    def unchanged(self) -> bool:
+        """True when every file is as the last call found it (never on the first call)."""
+        now = [
+            (path, stat.st_size, stat.st_mtime_ns)
+            for path in sorted(_files_under(self.paths))
+            for stat in [os.stat(path)]
+        ]
+        same, self._last = now == self._last, now
+        return same
+
+
+def _files_under(paths: Sequence[Path]) -> Iterator[str]:
+    for path in paths:
+        if path.is_file():
+            yield os.fspath(path)
+        for folder, _, names in os.walk(path):
+            yield from (os.path.join(folder, name) for name in names)
+
+
 class Incremental:
     """One `generate` run's reuse of `cache`, stage by stage, in the pipeline's order."""
 
