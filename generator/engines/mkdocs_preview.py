@@ -189,6 +189,8 @@ class KeptSite:
         self, config: MkDocsConfig, files: Files, nav: Navigation, env: jinja2.Environment
     ) -> None:
         self.config, self.files, self.nav, self.env = config, files, nav, env
+        self.shown = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        """The pages the site shows, as each page's template is given them."""
         self.titles = {page.file.src_uri: page.title for page in nav.pages}
         """The navigation's pages, by source path: their titles, which every page shows."""
         self.named = None if config.nav is None else frozenset(_named(config.nav))
@@ -231,6 +233,7 @@ class KeptSite:
             files = self.files = Files(sorted([*files, *added], key=file_sort_key))
         if gone or new:
             self.generated.on_files(files, config)
+            self.shown = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
         changed = [files.src_uris[path] for path in sorted(written)]
         changed = [file for file in changed if InclusionLevel.is_in_serve(file.inclusion)]
         for file in changed:
@@ -241,10 +244,9 @@ class KeptSite:
             _populate_page(page, config, files)
         if any(page.title != self.titles.get(page.file.src_uri, page.title) for page in pages):
             return False
-        shown = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
         for page in pages:
             excluded = page.file.inclusion.is_excluded()
-            _build_page(page, config, shown, self.nav, self.env, excluded=excluded)
+            _build_page(page, config, self.shown, self.nav, self.env, excluded=excluded)
         for page in pages:
             page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
         if (gone or new) and SITEMAP in config.theme.static_templates:
