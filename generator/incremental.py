@@ -99,6 +99,24 @@ def save_cache(project: Project, cache: GenerateCache) -> None:
     write_cache(project.root / CACHE_FILE, cache)
 
 
+class SettingsWatch:
+    """Whether the files an engine reads its configuration and theme from (`paths`: files
+    and folders) changed since the last look, by size and modification time: while they
+    did not, a live preview's engine may keep its model of the site."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self.paths, self._last = paths, [("", 0, 0)]
+
+    def unchanged(self) -> bool:
+        """True when every file is as the last call found it (never on the first call)."""
+        found = [os.fspath(path) for path in self.paths if path.is_file()]
+        found += [f"{at}/{name}" for path in self.paths for at, _, names in os.walk(path)
+                  for name in names]  # fmt: skip
+        now = [(name, s.st_size, s.st_mtime_ns) for name in sorted(found) for s in [os.stat(name)]]
+        same, self._last = now == self._last, now
+        return same
+
+
 class Incremental:
     """One `generate` run's reuse of `cache`, stage by stage, in the pipeline's order."""
 
@@ -339,12 +357,14 @@ class PageKeys:
                 self._content(paper), index.citation_keys[paper.id], self._listing(paper),
                 venue.slug if venue else None, related,
             )  # fmt: skip
-        elif shows.kind == "listing":
-            parts = (shows.about, [self._listing(paper) for paper in shows.papers])
+            return digest(repr((self._common, shows.kind, parts)).encode())
+        if shows.kind == "listing":
+            shown = [self._listing(paper) for paper in shows.papers]
         else:
             keys = index.citation_keys
-            parts = (shows.about, [(self._content(p), keys[p.id]) for p in shows.papers])
-        return digest(repr((self._common, shows.kind, parts)).encode())
+            shown = [f"{self._content(p)}\x1e{keys[p.id]}" for p in shows.papers]
+        # Joined, not repr'd: a tag page lists thousands. `repr` escapes the separators.
+        return digest("\x1d".join((self._common, shows.kind, repr(shows.about), *shown)).encode())
 
     def _listing(self, paper: Paper) -> str:
         found = self._listings.get(paper.id)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from generator.engines import Regenerated, Report, engine_named
 from generator.errors import ArchiveError
+from generator.incremental import SettingsWatch
 from generator.pipeline import CONFIG_FILE, Project, generate, open_cache, save_cache
 from generator.progress import Progress
 
@@ -26,12 +27,9 @@ class GeneratorSource:
         self.project, self.report = project, report
         self.cache = open_cache(project)
         self.catching_up = False
-        self.watched: tuple[Path, ...] = (
-            project.papers_dir,
-            project.pages_dir,
-            project.root / CONFIG_FILE,
-            project.root / "theme_overrides",
-        )
+        settings = (project.root / CONFIG_FILE, project.root / "theme_overrides")
+        self.watched: tuple[Path, ...] = (project.papers_dir, project.pages_dir, *settings)
+        self.settings = SettingsWatch(settings)
 
     def regenerate(self, first: bool, progress: Progress) -> Regenerated | None:
         """Write the pages again; on errors report them and return None."""
@@ -63,6 +61,7 @@ class GeneratorSource:
                 f" {len(deleted)} removed"
             ),
             again=result.related_pending,
+            same_settings=self.settings.unchanged(),
         )
 
     def close(self) -> None:

@@ -90,13 +90,23 @@ MEASURES = [
 ]
 
 
+PREVIEW_KEYS = ("to_page ", "regenerate ", "pages ")
+"""The rows `--only preview` measures."""
+
+
 def measure_once(
-    code: Code, papers: Path, workdir: Path, number: int, progress: Progress
+    code: Code, papers: Path, workdir: Path, number: int, progress: Progress, only: str | None
 ) -> Figures:
-    """Every figure for one version on one archive, in projects made for this run alone."""
+    """Every figure for one version on one archive (or those of `only` one part), in
+    projects made for this run alone."""
     count = len(list(papers.glob("*.yaml")))
     environment = code.environment()
     figures: Figures = {}
+    if only == "preview":
+        root = make_project(workdir / f"preview-{number}", papers, code.tree)
+        figures.update(_preview_figures(code, root, number, count, progress))
+        shutil.rmtree(root)
+        return figures
 
     def timed(name: str, command: list[str], cwd: Path) -> float:
         with progress.step(f"[{count:,} papers, {code.label}, run {number}] {name}", name):
@@ -130,6 +140,16 @@ def measure_once(
         figures[f"search {kind}"] = search.latency_ms
         if kind == "rare name":
             figures["search_kb"] = search.kilobytes
+    figures.update(_preview_figures(code, root, number, count, progress))
+    shutil.rmtree(root)
+    return figures
+
+
+def _preview_figures(
+    code: Code, root: Path, number: int, count: int, progress: Progress
+) -> Figures:
+    """Save to page, the preview's rebuild and the pages rewritten, for each kind of edit."""
+    figures: Figures = {}
     with progress.step(f"[{count:,} papers, {code.label}] preview, each kind of edit", "serve"):
         for kind, edit in measure_preview(code, root, number).items():
             figures[f"to_page {kind}"] = edit.to_page
@@ -137,7 +157,6 @@ def measure_once(
                 figures[f"regenerate {kind}"] = edit.regenerate
             if edit.pages is not None:
                 figures[f"pages {kind}"] = edit.pages
-    shutil.rmtree(root)
     return figures
 
 
@@ -222,8 +241,11 @@ def _shown(value: float | None, digits: int) -> str:
     return "n/a" if value is None else f"{value:,.{digits}f}"
 
 
-def table(results: dict[int, dict[str, list[Figures]]], codes: list[Code]) -> str:
-    """One Markdown table: per size, each version's median (and new/old when comparing)."""
+def table(
+    results: dict[int, dict[str, list[Figures]]], codes: list[Code], only: str | None = None
+) -> str:
+    """One Markdown table: per size, each version's median (and new/old when comparing);
+    with `only`, the rows of that part alone."""
     heading = ["measure"]
     for count in results:
         heading += [f"{count:,}: {code.label}" for code in codes]
@@ -232,6 +254,8 @@ def table(results: dict[int, dict[str, list[Figures]]], codes: list[Code]) -> st
     heading.append("target")
     lines = ["| " + " | ".join(heading) + " |", "|---" * len(heading) + "|"]
     for measure in MEASURES:
+        if only == "preview" and not measure.key.startswith(PREVIEW_KEYS):
+            continue
         row = [measure.label]
         for by_code in results.values():
             medians = [_median(by_code[code.label], measure.key) for code in codes]
@@ -258,6 +282,11 @@ def main() -> None:
         "--compare", metavar="REV", help="also measure this git revision's code, alternating"
     )
     parser.add_argument(
+        "--only",
+        choices=["preview"],
+        help="measure only this part (the preview: from a project never built)",
+    )
+    parser.add_argument(
         "--keep", type=Path, help="work in this folder and keep it (default: temporary)"
     )
     arguments = parser.parse_args()
@@ -281,7 +310,7 @@ def main() -> None:
                         scratch = workdir / f"{count}-{code.label.split()[0]}"
                         scratch.mkdir()
                         results[count][code.label].append(
-                            measure_once(code, papers, scratch, number, progress)
+                            measure_once(code, papers, scratch, number, progress, arguments.only)
                         )
                         shutil.rmtree(scratch)
                 shutil.rmtree(papers)
@@ -290,7 +319,7 @@ def main() -> None:
         f" Python {sys.version.split()[0]}; medians of {arguments.runs} run(s) each"
     )
     print(f"Command: python scripts/bench.py {' '.join(sys.argv[1:])}")
-    print(table(results, codes))
+    print(table(results, codes, arguments.only))
 
 
 if __name__ == "__main__":

@@ -151,7 +151,7 @@ def measure_preview(code: Code, root: Path, run_number: int) -> dict[str, Previe
                 edits[kind] = PreviewEdit(to_page, *updates)
         finally:
             server.terminate()
-            server.wait(timeout=60)
+            server.wait(timeout=600)  # saving the cache of a large archive takes a while
     return edits
 
 

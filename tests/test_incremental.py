@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.incremental import CACHE_FILE
+from generator.incremental import CACHE_FILE, SettingsWatch
 from generator.index import build_indexes
 from generator.model import Paper
 from generator.pipeline import generate, load_archive, load_project, open_cache
@@ -420,3 +420,19 @@ def test_an_edit_of_every_field_and_source_writes_what_a_fresh_run_writes(
     fresh = from_nothing(root, tmp_path / "fresh")
     assert generated(root) == fresh
     assert generated(kept_root) == fresh
+
+
+def test_a_preview_sees_each_change_to_its_settings_and_theme(tmp_path: Path) -> None:
+    config, theme = tmp_path / "mkdocs.yml", tmp_path / "theme_overrides"
+    config.write_text("site_name: A\n")
+    (theme / "partials").mkdir(parents=True)
+    watch = SettingsWatch((config, theme))
+    assert not watch.unchanged()  # a first look knows nothing before it
+    assert watch.unchanged()
+    config.write_text("site_name: B\n")
+    assert not watch.unchanged()
+    (theme / "partials" / "header.html").write_text("<header></header>")
+    assert not watch.unchanged()
+    (theme / "partials" / "header.html").unlink()
+    assert not watch.unchanged()
+    assert watch.unchanged()

@@ -6,6 +6,7 @@ to see (a page, a log line), for up to a generous timeout, never for a fixed tim
 
 from __future__ import annotations
 
+import datetime
 import socket
 import subprocess
 import sys
@@ -13,23 +14,30 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
 import jinja2
 import pytest
+import yaml
 from mkdocs.config import load_config
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
 from generator.cache import CACHE_FILE
+from generator.engines import Regenerated
+from generator.engines.mkdocs_build import MkDocsSteps
 from generator.engines.mkdocs_preview import (
     ChangesObserver,
     CompiledTemplates,
-    UnchangedPaperPagesLeftOut,
+    PreviewSite,
     preview_theme,
 )
+from generator.paperfile import format_paper_file
+from generator.progress import Progress
+from generator.serve import GeneratorSource
+from generator.settings import load_project
 from tests.conftest import VALID_PAPER, copy_project, run_cli
 
 pytestmark = pytest.mark.slow
@@ -246,13 +254,73 @@ def test_the_preview_copies_the_same_theme_files_as_mkdocs(tmp_path: Path) -> No
     assert "assets/added.js" in static_theme_files()
 
 
-def test_rebuilds_leave_out_only_the_paper_pages_that_did_not_change(tmp_path: Path) -> None:
-    names = ["index.md", "papers/changed.md", "papers/same.md", "papers/figure.png", "tags/t.md"]
-    files = Files(File(name, str(tmp_path), str(tmp_path / "site"), True) for name in names)
-    kept = UnchangedPaperPagesLeftOut({"papers/changed.md"}).on_files(files, config=None)  # type: ignore[arg-type]
-    assert [file.src_uri for file in kept] == [
-        "index.md",
-        "papers/changed.md",
-        "papers/figure.png",
-        "tags/t.md",
-    ]
+def _edited(path: Path, change: Callable[[dict], None]) -> None:
+    fields = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(fields)
+    path.write_text(format_paper_file(fields), encoding="utf-8")
+
+
+PREVIEW_EDITS: dict[str, Callable[[Path], None]] = {
+    "abstract": lambda root: _edited(
+        root / "papers" / f"{PAPER}.yaml", lambda f: f.update(abstract=f"{f['abstract']} More.")
+    ),
+    "title": lambda root: _edited(
+        root / "papers" / f"{PAPER}.yaml", lambda f: f.update(title=f"{f['title']} Edited")
+    ),
+    "tags": lambda root: _edited(
+        root / "papers" / f"{PAPER}.yaml", lambda f: f.update(tags=["data-mixture"])
+    ),
+    "author": lambda root: _edited(
+        root / "papers" / f"{PAPER}.yaml",
+        lambda f: f.update(authors=[*f["authors"], "Jiacheng Liu", "Ada Newname"]),
+    ),
+    "date, into a year new to the archive": lambda root: _edited(
+        root / "papers" / f"{PAPER}.yaml", lambda f: f.update(date=datetime.date(1999, 5, 4))
+    ),
+    "a new paper": lambda root: (root / "papers" / "a-new-paper.yaml").write_text(VALID_PAPER),
+    "a deleted paper": lambda root: (root / "papers" / f"{OTHER_PAPER}.yaml").unlink(),
+    "a hand-written page": lambda root: (root / "pages" / "about.md").write_text(
+        f"# About\n\nStart with [ScaleBiO](papers/{PAPER}.md#cite).\n"
+    ),
+}
+
+
+def test_the_preview_rebuilds_each_edit_as_a_full_build_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After each edit settles, the preview's folder holds what a full build of the same
+    pages writes, byte for byte, though only the changed pages were rendered again."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1762992000")
+    root = copy_project(tmp_path / "archive")
+    project = load_project(root)
+    source = GeneratorSource(project, lambda text, error: pytest.fail(text) if error else None)
+    serve_url = "http://127.0.0.1:8000/"
+    preview = PreviewSite(project, tmp_path / "preview", serve_url)
+    preview.update(_regenerated(source, first=True), MkDocsSteps(Progress()))
+    assert preview.kept is not None
+    for number, (kind, edit) in enumerate(PREVIEW_EDITS.items()):
+        edit(root)
+        kept, result = preview.kept, _regenerated(source, first=False)
+        assert result.same_settings and result.written, kind
+        preview.update(result, MkDocsSteps(Progress()))
+        while result.again:  # related papers follow an edit to what they are found from
+            result = _regenerated(source, first=False)
+            preview.update(result, MkDocsSteps(Progress()))
+        assert preview.kept is kept, f"{kind}: built in full"
+        fresh = PreviewSite(project, tmp_path / f"fresh-{number}", serve_url)
+        fresh.update(Regenerated((), (), ""), MkDocsSteps(Progress()))
+        assert _tree(preview.site_dir) == _tree(fresh.site_dir), kind
+
+
+def _regenerated(source: GeneratorSource, first: bool) -> Regenerated:
+    result = source.regenerate(first, Progress())
+    assert result is not None
+    return result
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }

@@ -47,6 +47,9 @@ class Regenerated:
     """One line saying what the run did, for the preview's "updated" line."""
     again: bool = False
     """Run again at once: related papers were left as they were (`related_later`)."""
+    same_settings: bool = False
+    """The engine's configuration and theme are as the last run found them: the pages
+    `written` and `deleted` are all that changed."""
 
 
 class PreviewSource(Protocol):

@@ -2,9 +2,12 @@
 its build step. The only module that imports MkDocs' internals.
 
 Invariant: a broken paper file reports its problems and leaves the last good pages on
-screen; the preview never stops on a validation error. Rebuilds are MkDocs' dirty builds
-(only changed pages), which never delete anything, so the pages of deleted papers are
-removed from the preview here. Dirty builds are for preview only, never for publishing.
+screen; the preview never stops on a validation error. The first build, and one after
+the configuration or the theme changed, is MkDocs' full build; a rebuild after an edit
+renders only the pages the generator changed, into MkDocs' model of the site kept from
+the last build (`KeptSite`), for the preview only, never for publishing. After every
+rebuild the pages it wrote are those a full build would write, and the browser reloads
+once they are all written.
 An edit to the text related papers are found from is shown first, with the related
 papers as they were; a second rebuild, queued at once, brings them up to date.
 Saved files are seen through the system's file events (inotify, FSEvents), or with
@@ -20,6 +23,7 @@ import shutil
 import signal
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -27,23 +31,25 @@ from urllib.parse import urlsplit
 import jinja2
 import jinja2.bccache
 import watchdog.observers
+from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer, _serve_url
-from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files, InclusionLevel, file_sort_key, set_exclusions
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
 from mkdocs.theme import Theme
 from watchdog import events
 
 from generator.engines.mkdocs_build import MkDocsSteps
 from generator.engines.mkdocs_pages import GeneratedPages
-from generator.engines.mkdocs_progress import PageEvents
+from generator.engines.mkdocs_progress import LAST, PageEvents, event_priority
 from generator.progress import Progress
 from generator.settings import CONFIG_FILE
 
 if TYPE_CHECKING:
-    from generator.engines import PreviewSource, Report
+    from generator.engines import PreviewSource, Regenerated, Report
     from generator.settings import Project
 
 log = logging.getLogger("mkdocs")
@@ -61,26 +67,10 @@ def serve_forever(
     with `source` and reloading on every saved change."""
     site_dir = Path(tempfile.mkdtemp(prefix="paper-archive-preview-"))
     host, _, port = dev_addr.rpartition(":")
-
-    compiled = CompiledTemplates()
-
-    def config(changed: set[str] | None, steps: MkDocsSteps):  # type: ignore[no-untyped-def]
-        loaded = load_config(
-            config_file=str(project.root / CONFIG_FILE), site_dir=str(site_dir), strict=False
-        )
-        loaded.site_url = serve_url
-        preview_theme(loaded.theme, compiled)
-        if changed is not None:
-            loaded.plugins["paper-archive-preview"] = UnchangedPaperPagesLeftOut(changed)
-        loaded.plugins["paper-archive-progress"] = PageEvents(steps.report)
-        loaded.plugins["paper-archive-pages"] = GeneratedPages()
-        return loaded
-
     mount_path = urlsplit(project.site.url or "/").path
     serve_url = _serve_url(host, int(port), mount_path)
+    preview = PreviewSite(project, site_dir, serve_url)
     first_build = [True]
-    # Generated files changed since MkDocs last built them all (a failed build keeps them).
-    unbuilt: set[str] = set()
     # Writing here makes the watcher call the builder again: how a rebuild queues another.
     queue_dir = Path(tempfile.mkdtemp(prefix="paper-archive-preview-queue-"))
 
@@ -91,17 +81,9 @@ def serve_forever(
         result = source.regenerate(first, shown)
         if result is None:
             return
-        for path in result.deleted:
-            _remove_output(site_dir, path)
-        unbuilt.update(str(path) for path in result.written)
-        # A hand-written page may link to paper pages by their `.md` names, which MkDocs
-        # resolves among the files it is given: its rebuild is given them all.
-        everything = first or any((project.pages_dir / path).is_file() for path in unbuilt)
         with MkDocsSteps(shown) as steps:
-            changed = None if everything else unbuilt
-            mkdocs_build(config(changed, steps), serve_url=serve_url, dirty=not first)
+            preview.update(result, steps)
         first_build[0] = False
-        unbuilt.clear()
         report(
             f"Preview updated in {time.perf_counter() - started:.2f} s ({result.summary})", False
         )
@@ -116,7 +98,6 @@ def serve_forever(
         builder=builder, host=host, port=int(port), root=str(site_dir), mount_path=mount_path
     )
     server.error_handler = lambda code: _error_page(site_dir, code)
-    logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_build_warning)
     if not poll:
         # MkDocs polls, stat-ing every watched file twice a second: 10,000 paper files
         # cost a core's worth of time slices and up to half a second before a rebuild.
@@ -138,6 +119,188 @@ def serve_forever(
             source.close()
         shutil.rmtree(site_dir, ignore_errors=True)
         shutil.rmtree(queue_dir, ignore_errors=True)
+
+
+class PreviewSite:
+    """The preview's site folder, kept up to date with the generated pages (`update`)."""
+
+    def __init__(self, project: Project, site_dir: Path, serve_url: str) -> None:
+        self.project, self.site_dir, self.serve_url = project, site_dir, serve_url
+        self.compiled = CompiledTemplates()
+        self.kept: KeptSite | None = None
+        # Generated files changed or removed since MkDocs last built (a failed build keeps them).
+        self.unbuilt: set[str] = set()
+        self.removed: set[str] = set()
+
+    def update(self, result: Regenerated, steps: MkDocsSteps) -> None:
+        """Build what the generator's run `result` changed: the changed pages into the kept
+        model of the site, or every page when there is none or it cannot hold them."""
+        for path in result.deleted:
+            _remove_output(self.site_dir, path)
+            self.unbuilt.discard(str(path))
+            self.removed.add(str(path))
+        for path in result.written:
+            self.removed.discard(str(path))
+            self.unbuilt.add(str(path))
+        site, self.kept = self.kept, None  # kept again once this build succeeds
+        if (
+            site is None
+            or not result.same_settings
+            or not site.rebuild(self.unbuilt, self.removed, steps)
+        ):
+            config = preview_config(self.project, self.site_dir, self.serve_url, self.compiled)
+            site = KeptSite.built(config, self.serve_url, steps)
+        self.kept = site
+        self.unbuilt.clear()
+        self.removed.clear()
+
+
+def preview_config(
+    project: Project, site_dir: Path, serve_url: str, compiled: CompiledTemplates
+) -> MkDocsConfig:
+    """`mkdocs.yml` as the preview builds it: into `site_dir`, for `serve_url`, with the
+    compiled templates of earlier builds."""
+    config = load_config(
+        config_file=str(project.root / CONFIG_FILE), site_dir=str(site_dir), strict=False
+    )
+    config.site_url = serve_url
+    preview_theme(config.theme, compiled)
+    return config
+
+
+class KeptSite:
+    """MkDocs' model of the preview's site (configuration, files, navigation, theme
+    environment), made by one full build and kept, so a rebuild renders only the pages
+    whose source changed.
+
+    MkDocs' own rebuild, even a dirty one, walks the 44,000 files of `docs_dir` at 10,000
+    papers, makes a page object for each of the 17,000 pages and stats every file twice,
+    to write the few whose source is newer: nearly all of a rebuild's time. Here a rebuild
+    reads, renders and writes the changed pages and copies the changed files, with the
+    navigation and every other file as the full build found them, and writes the sitemap
+    again when pages come or go. Every page shows the navigation, so a change to it (a
+    page it names comes or goes, one of its pages is retitled) makes the caller build in
+    full again, as does another plugin than ours (it may read every file on each build).
+    Only the pages in the navigation keep their Markdown (their titles come from it); the
+    others keep their anchors, which links to them are checked against, not their text.
+    """
+
+    def __init__(
+        self, config: MkDocsConfig, files: Files, nav: Navigation, env: jinja2.Environment
+    ) -> None:
+        self.config, self.files, self.nav, self.env = config, files, nav, env
+        self.shown = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        """The pages the site shows, as each page's template is given them."""
+        self.titles = {page.file.src_uri: page.title for page in nav.pages}
+        """The navigation's pages, by source path: their titles, which every page shows."""
+        self.named = None if config.nav is None else frozenset(_named(config.nav))
+        """What `nav:` names; None when it is not set, and so lists every page."""
+        plugins = list(config.plugins.values())
+        self.events = next(p for p in plugins if isinstance(p, PageEvents))
+        self.generated = next(p for p in plugins if isinstance(p, GeneratedPages))
+        self.only_ours = all(isinstance(p, (PageEvents, GeneratedPages, _Keep)) for p in plugins)
+
+    @classmethod
+    def built(cls, config: MkDocsConfig, serve_url: str, steps: MkDocsSteps) -> KeptSite:
+        """Build every page into the site folder, and keep what the build made."""
+        keep = _Keep()
+        config.plugins["paper-archive-progress"] = PageEvents(steps.report)
+        config.plugins["paper-archive-pages"] = GeneratedPages()
+        config.plugins["paper-archive-kept"] = keep
+        # Not dirty: a dirty build into the served folder would leave the pages of an
+        # edited theme or configuration as they were.
+        mkdocs_build(config, serve_url=serve_url, dirty=False)
+        site = cls(config, keep.files, keep.nav, keep.env)
+        site._release(file.page for file in site.files.documentation_pages() if file.page)
+        return site
+
+    def rebuild(self, written: set[str], removed: set[str], steps: MkDocsSteps) -> bool:
+        """Render the pages and copy the files at `written` (source paths), and forget
+        those at `removed` (their output is gone already); False when the navigation or
+        a plugin needs a full build instead (the model is then spent)."""
+        files, config = self.files, self.config
+        gone = [files.src_uris[path] for path in removed if path in files.src_uris]
+        new = sorted(path for path in written if path not in files.src_uris)
+        if not self.only_ours or any(self._in_nav(path) for path in (*removed, *new)):
+            return False
+        self.events.report = steps.report
+        for file in gone:
+            files.remove(file)
+        if new:
+            docs, site = config.docs_dir, config.site_dir
+            added = [File(path, docs, site, config.use_directory_urls) for path in new]
+            set_exclusions(added, config)
+            files = self.files = Files(sorted([*files, *added], key=file_sort_key))
+        if gone or new:
+            self.generated.on_files(files, config)
+            self.shown = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        changed = [files.src_uris[path] for path in sorted(written)]
+        changed = [file for file in changed if InclusionLevel.is_in_serve(file.inclusion)]
+        for file in changed:
+            if not file.is_documentation_page():
+                file.copy_file()
+        pages = [self._page(file) for file in changed if file.is_documentation_page()]
+        for page in pages:
+            _populate_page(page, config, files)
+        if any(page.title != self.titles.get(page.file.src_uri, page.title) for page in pages):
+            return False
+        for page in pages:
+            excluded = page.file.inclusion.is_excluded()
+            _build_page(page, config, self.shown, self.nav, self.env, excluded=excluded)
+        for page in pages:
+            page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+        if (gone or new) and SITEMAP in config.theme.static_templates:
+            _build_theme_template(SITEMAP, self.env, files, config, self.nav)
+        self._release(pages)
+        return True
+
+    def _in_nav(self, path: str) -> bool:
+        return self.named is None or path in self.named
+
+    def _page(self, file: File) -> Page:
+        """The page to render `file` into: the navigation's own, else a new one."""
+        if file.page is not None and file.src_uri in self.titles:
+            return file.page
+        return Page(None, file, self.config)
+
+    def _release(self, pages: Iterable[Page]) -> None:
+        """Let go of the text of the pages outside the navigation."""
+        for page in pages:
+            if page.file.src_uri not in self.titles:
+                page.markdown = page.content = None
+
+
+SITEMAP = "sitemap.xml"
+"""MkDocs' sitemap, rendered from the list of every page."""
+
+
+class _Keep:
+    """Keeps what a full build made: the files, the navigation and the theme environment,
+    as the other plugins left them. An MkDocs plugin by shape."""
+
+    files: Files
+    nav: Navigation
+    env: jinja2.Environment
+
+    @event_priority(LAST)
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> None:
+        self.nav, self.files = nav, files
+
+    @event_priority(LAST)
+    def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> None:
+        self.env = env
+
+
+def _named(nav: object) -> Iterator[str]:
+    """The paths `mkdocs.yml`'s `nav` names, at any depth."""
+    if isinstance(nav, str):
+        yield nav
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            yield from _named(value)
+    elif isinstance(nav, list):
+        for item in nav:
+            yield from _named(item)
 
 
 class ChangesObserver(watchdog.observers.Observer):  # type: ignore[misc,valid-type]
@@ -168,34 +331,6 @@ CHANGES = [
     events.DirDeletedEvent,
 ]
 """Every kind of event but opening and closing a file unchanged."""
-
-
-class UnchangedPaperPagesLeftOut(BasePlugin):  # type: ignore[type-arg]
-    """Leaves out of a rebuild the paper pages the regeneration did not change.
-
-    A dirty build rebuilds only changed pages, but still makes and checks a page object
-    for each of the 10,000: 0.8 s of each rebuild. Their HTML from the last build stays in
-    the preview's folder (dirty builds delete nothing). The generated pages link to them
-    by URL in HTML, which MkDocs does not resolve; a rebuild of a hand-written page, which
-    may link to them by `.md` name, is given every file.
-    """
-
-    def __init__(self, changed: set[str]) -> None:
-        self.changed = frozenset(changed)
-
-    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        return Files(
-            file
-            for file in files
-            if not file.src_uri.startswith("papers/")
-            or not file.is_documentation_page()
-            or file.src_uri in self.changed
-        )
-
-
-def _not_the_dirty_build_warning(record: logging.LogRecord) -> bool:
-    """MkDocs warns on every dirty build, and every rebuild of the preview is one."""
-    return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
