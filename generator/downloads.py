@@ -84,7 +84,7 @@ def plan_downloads(
         PurePosixPath("papers.bib"): PagePlan(
             functools.partial(bibliography, index.papers, index, entries)
         ),
-        PurePosixPath("papers.json"): PagePlan(functools.partial(archive_json, rows)),
+        PurePosixPath("papers.json"): PagePlan(functools.partial(archive_json, site.url, rows)),
         PurePosixPath("papers.csv"): PagePlan(functools.partial(archive_csv, rows)),
         PurePosixPath("papers.ris"): PagePlan(
             functools.partial(archive_ris, index.papers, index.citation_keys, found)

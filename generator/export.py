@@ -19,11 +19,12 @@ from generator.bibtex_format import format_bibtex
 from generator.index import ArchiveIndex
 from generator.markup import plain_text
 from generator.model import Paper, Tag
+from generator.urls import url_for_paper
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
 JSON_FIELDS = (
-    "id", "url", "title", "authors", "et_al", "date", "added", "abstract", "tags", "arxiv",
+    "id", "title", "authors", "et_al", "date", "added", "abstract", "tags", "arxiv",
     "arxiv_category", "doi", "venue", "organization", "upvotes", "links", "notes", "orcid",
     "citation_key",
 )  # fmt: skip
@@ -57,11 +58,10 @@ def bibtex_entries(index: ArchiveIndex, papers: Iterable[Paper] | None = None) -
     }
 
 
-def paper_record(paper: Paper, index: ArchiveIndex, site_url: str) -> dict[str, object]:
+def paper_record(paper: Paper, index: ArchiveIndex) -> dict[str, object]:
     """Return every field of a paper as JSON-ready values, in `JSON_FIELDS` order."""
     record: dict[str, object] = {
         "id": paper.id,
-        "url": f"{site_url}papers/{paper.id}/",
         "title": paper.title,
         "authors": list(paper.authors),
         "et_al": paper.et_al,
@@ -102,24 +102,29 @@ def paper_rows(
     writer = csv.writer(buffer, lineterminator="\n")
     rows = {}
     for paper in index.papers if papers is None else papers:
-        record = paper_record(paper, index, site_url)
+        record = paper_record(paper, index)
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(_csv_cell(record[field]) for field in CSV_FIELDS)
+        cells = {**record, "url": site_url + url_for_paper(paper)}
+        writer.writerow(_csv_cell(cells[field]) for field in CSV_FIELDS)
         rows[paper.id] = PaperRow(
-            json.dumps(record, ensure_ascii=False).encode(), buffer.getvalue().encode()
+            json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode(),
+            buffer.getvalue().encode(),
         )
     return rows
 
 
-def archive_json(rows: Iterable[PaperRow]) -> bytes:
-    """Return `papers.json`: `{"papers": [...]}`, one paper per line.
+def archive_json(site_url: str, rows: Iterable[PaperRow]) -> bytes:
+    """Return `papers.json`: `{"site_url": ..., "papers": [...]}`, one paper per line.
 
-    One line per paper keeps the file readable and diffable, and lets the C encoder do
-    the work (an indented dump runs json's Python encoder: seconds at 10,000 papers).
+    A paper's page is `site_url` + `papers/ID/`, so the file says the address once rather
+    than in every row. One line per paper keeps the file readable and diffable, and lets
+    the C encoder do the work (an indented dump runs json's Python encoder: seconds at
+    10,000 papers); within a line, no spaces.
     """
+    head = b'{"site_url":' + json.dumps(site_url, ensure_ascii=False).encode() + b',"papers":['
     lines = b",\n".join(row.json for row in rows)
-    return b'{"papers": [\n' + lines + b"\n]}\n" if lines else b'{"papers": []}\n'
+    return head + (b"\n" + lines + b"\n" if lines else b"") + b"]}\n"
 
 
 def archive_csv(rows: Iterable[PaperRow]) -> bytes:
@@ -136,15 +141,15 @@ def atom_feed(
     papers: Sequence[Paper],
     updated: datetime.date,
     page: str = "",
-    lean: bool = False,
+    author: str | None = None,
 ) -> str:
     """Return an Atom 1.0 feed of `papers` (already in feed order), at most `FEED_SIZE`,
     for the page at `page` (a URL from the site root; the home page by default).
 
-    A `lean` feed shows only what lists of papers show (title, authors, tags, publication
-    date, as `updated`) and no summary: an author's feed, of which a paper is in one per
-    author. Its entries link to the paper page, which has the abstract (Atom needs no
-    summary then).
+    An `author`'s feed is lean, since a paper is in one per author with a page: the feed
+    names its author once, which its entries inherit (RFC 4287, 4.2.1), and an entry is
+    its title, link and publication date (as `updated`). The paper page has the rest:
+    co-authors, tags, abstract (Atom needs no summary when an entry links to it).
     """
     feed = ET.Element("feed", xmlns=ATOM)
     _text(feed, "id", f"{site_url}{feed_path}")
@@ -154,24 +159,27 @@ def atom_feed(
         feed, "link", rel="self", type="application/atom+xml", href=f"{site_url}{feed_path}"
     )
     ET.SubElement(feed, "link", rel="alternate", type="text/html", href=f"{site_url}{page}")
+    if author is not None:
+        _text(ET.SubElement(feed, "author"), "name", author)
     _text(feed, "generator", "paper-archive")
     for paper in papers[:FEED_SIZE]:
         url = f"{site_url}papers/{paper.id}/"
         entry = ET.SubElement(feed, "entry")
         _text(entry, "id", url)
         _text(entry, "title", paper.title_text)
-        ET.SubElement(entry, "link", rel="alternate", type="text/html", href=url)
-        stamp = _timestamp(paper.date if lean else paper.added or paper.date)
-        if not lean:  # optional in Atom, and in a lean feed the same as `updated`
-            _text(entry, "published", stamp)
+        ET.SubElement(entry, "link", href=url)  # `rel="alternate"` is the default (4.2.7.2)
+        if author is not None:
+            _text(entry, "updated", _timestamp(paper.date))
+            continue
+        stamp = _timestamp(paper.added or paper.date)
+        _text(entry, "published", stamp)
         _text(entry, "updated", stamp)
         for name in paper.authors:
             _text(ET.SubElement(entry, "author"), "name", name)
         for slug in paper.tags:
             ET.SubElement(entry, "category", term=slug)
-        if not lean:
-            summary = plain_text(paper.abstract) if paper.abstract else "No abstract yet."
-            _text(entry, "summary", summary)
+        summary = plain_text(paper.abstract) if paper.abstract else "No abstract yet."
+        _text(entry, "summary", summary)
     ET.indent(feed, space="")  # a line per element; indentation was a tenth of a feed
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 

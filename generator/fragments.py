@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator.index import ArchiveIndex, Author, co_authors
 from generator.model import Paper
@@ -34,22 +34,24 @@ class Fragments:
         self._tag_chips = macros.tag_chips  # type: ignore[attr-defined]
         self._items: dict[tuple[str, int, bool], str] = {}
         self._authors: dict[tuple[str, str, int], str] = {}
-        self._chips: dict[tuple[tuple[str, ...], int], Markup] = {}
+        self._chips: dict[tuple[tuple[str, ...], int, bool], Markup] = {}
 
-    def item(self, paper: Paper, to: LinksFrom, why: str = "") -> Markup:
-        """Return the paper's `<li>` entry: title link, authors, date, venue, tag chips;
-        or, given `why` it is listed (escaped here), that instead of the chips."""
-        entry = Markup(self._item(paper, to, chips=not why))
-        if why:
-            reason = Markup('\n<span class="pa-item__why">Shares: {}</span></li>').format(why)
-            entry = Markup(entry.removesuffix("</li>")) + reason
-        return entry
+    def item(self, paper: Paper, to: LinksFrom, why: str) -> Markup:
+        """Return the paper's `<li>` entry in a related list: title link, authors, year,
+        venue, and `why` it is listed (escaped here)."""
+        entry = self._item(paper, to, related=True)
+        return Markup(f'{entry}\n<span class="pa-item__why">Shares: {escape(why)}</span></li>')
 
-    def list(self, papers: Iterable[Paper], to: LinksFrom, chips: bool = True) -> Markup:
-        """Return a `<ul class="pa-list">` of `papers`, one entry per line; without tag
-        chips when not `chips` (author pages: a paper is listed once per author)."""
-        entries = "".join(f"{self._item(paper, to, chips)}\n" for paper in papers)
-        return Markup(f'<ul class="pa-list">\n{entries}</ul>')
+    def list(self, papers: Iterable[Paper], to: LinksFrom, omit: str | None = None) -> Markup:
+        """Return a `<ul class="pa-list">` of `papers`, one entry per line: title link,
+        authors, date, venue, tag chips; on a tag's page (`omit`, its slug) the chips leave
+        that tag out, which would only name the page."""
+        entries = []
+        for paper in papers:
+            slugs = tuple(slug for slug in paper.tags if slug != omit)
+            chips = f"\n{self._chips_of(slugs, to, described=False)}" if slugs else ""
+            entries.append(f"{self._item(paper, to)}{chips}</li>\n")
+        return Markup(f'<ul class="pa-list">\n{"".join(entries)}</ul>')
 
     def byline(self, paper: Paper, to: LinksFrom) -> Markup:
         """Return the paper's authors as it spells them, each a link to the person (by ORCID
@@ -59,11 +61,8 @@ class Fragments:
         return Markup(f"{links} et al." if paper.et_al else links)
 
     def chips(self, slugs: tuple[str, ...], to: LinksFrom) -> Markup:
-        """Return the tags' chips: many papers share one combination of tags."""
-        found = self._chips.get((slugs, to.depth))
-        if found is None:
-            found = self._chips[slugs, to.depth] = self._tag_chips(slugs, self._index, to)
-        return found
+        """Return a paper's own tag chips, each titled with the tag's description."""
+        return self._chips_of(slugs, to, described=True)
 
     def co_authors(self, author: Author, to: LinksFrom) -> Markup:
         """Return `With A (2), B, C`: who wrote with `author`, most joint papers first, up to
@@ -78,18 +77,29 @@ class Fragments:
             links.append(f"and {more} more")
         return Markup(f'<p class="pa-coauthors">With {", ".join(links)}</p>' if links else "")
 
-    def _item(self, paper: Paper, to: LinksFrom, chips: bool = True) -> str:
-        found = self._items.get((paper.id, to.depth, chips))
+    def _item(self, paper: Paper, to: LinksFrom, related: bool = False) -> str:
+        """The paper's entry, left open for the chips or the reason (`paper_item`)."""
+        key = (paper.id, to.depth, related)
+        found = self._items.get(key)
         if found is None:
-            found = str(self._paper_item(paper, self._index, to, chips))
-            self._items[paper.id, to.depth, chips] = found
+            found = self._items[key] = str(self._paper_item(paper, self._index, to, related))
+        return found
+
+    def _chips_of(self, slugs: tuple[str, ...], to: LinksFrom, described: bool) -> Markup:
+        """Chips of `slugs`: many papers share one combination of tags. A list's go without
+        the descriptions, since it repeats each tag for every paper it shows."""
+        key = (slugs, to.depth, described)
+        found = self._chips.get(key)
+        if found is None:
+            found = self._chips[key] = self._tag_chips(slugs, self._index, to, described)
         return found
 
     def _author(self, author: Author, to: LinksFrom, name: str | None = None) -> str:
         """Link to `author`, shown as `name` (a byline's spelling) or else their own name."""
         shown = author.name if name is None else name
-        found = self._authors.get((author.slug, shown, to.depth))
+        key = (author.slug, shown, to.depth)
+        found = self._authors.get(key)
         if found is None:
             found = Markup('<a href="{}">{}</a>').format(to.author(author), shown)
-            self._authors[author.slug, shown, to.depth] = found
+            self._authors[key] = found
         return found

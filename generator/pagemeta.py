@@ -83,7 +83,7 @@ def page_fields(title: str, description: str, **extra: object) -> dict[str, obje
     return {"title": escape(title), "description": escape(description), **extra}
 
 
-def paper_fields(paper: Paper, tags: list[Tag], site_url: str) -> dict[str, object]:
+def paper_fields(paper: Paper, tags: list[Tag]) -> dict[str, object]:
     """Return a paper page's front matter: Highwire tags for Google Scholar, JSON-LD, Open Graph."""
     summary = summarise(plain_text(paper.abstract) if paper.abstract else paper.title_text)
     citation: dict[str, object] = {
@@ -108,15 +108,17 @@ def paper_fields(paper: Paper, tags: list[Tag], site_url: str) -> dict[str, obje
         summary,
         og_type="article",
         citation=citation,
-        jsonld=scholarly_article(paper, tags, site_url),
+        jsonld=scholarly_article(paper, tags),
     )
 
 
-def scholarly_article(paper: Paper, tags: list[Tag], site_url: str) -> str:
+def scholarly_article(paper: Paper, tags: list[Tag]) -> str:
     """Return schema.org `ScholarlyArticle` JSON-LD, safe to print inside `<script>`.
 
-    Without the abstract: the page shows it and `citation_abstract` carries it for
-    Google Scholar, a third copy on every page was a twentieth of the site's bytes.
+    What the page's other metadata gives in schema.org's terms, once: its one addition is
+    the tags (`keywords`). Left out, each said elsewhere on every page: the abstract (the
+    page and `citation_abstract`), a `headline` (the `name`), the `url` (the canonical
+    link and `og:url`) and a DOI `identifier` (the doi.org address in `sameAs`).
     """
     same_as = [f"https://arxiv.org/abs/{paper.arxiv}"] if paper.arxiv else []
     same_as += [f"https://doi.org/{paper.doi}"] if paper.doi else []
@@ -124,18 +126,14 @@ def scholarly_article(paper: Paper, tags: list[Tag], site_url: str) -> str:
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
         "name": paper.title_text,
-        "headline": paper.title_text[:110],
         "author": [{"@type": "Person", "name": name} for name in paper.authors],
         "datePublished": paper.date.isoformat(),
-        "url": f"{site_url}papers/{paper.id}/",
         "keywords": [tag.title for tag in tags],
     }
     if same_as:
         article["sameAs"] = same_as
     if paper.venue:
         article["isPartOf"] = {"@type": "CreativeWork", "name": paper.venue}
-    if paper.doi:
-        article["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": paper.doi}
     text = json.dumps(article, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 

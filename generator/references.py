@@ -43,7 +43,7 @@ def references(index: ArchiveIndex, papers: Iterable[Paper] | None = None) -> di
         keywords = tuple(index.tag_of[slug].title for slug in paper.tags)
         found[paper.id] = Reference(
             ris_record(paper, key, keywords),
-            json.dumps(csl_item(paper, key, keywords), ensure_ascii=False),
+            json.dumps(csl_item(paper, key, keywords), ensure_ascii=False, separators=(",", ":")),
         )
     return found
 

@@ -181,13 +181,13 @@ class PageMaker:
     def paper_page(self, paper: Paper, entry: str) -> str:
         """Make a paper's own page, its BibTeX `entry` shown on it."""
         index, site = self.index, self.site
-        to_root = LinksFrom(url_for_paper(paper)).file("")
+        to = LinksFrom(url_for_paper(paper))
         try:
             tags = [index.tag_of[slug] for slug in paper.tags]
             return self.page(
                 url_for_paper(paper),
                 "paper.md.j2",
-                paper_fields(paper, tags, site.url),
+                paper_fields(paper, tags),
                 paper.source.path,
                 {
                     "paper": paper,
@@ -199,7 +199,7 @@ class PageMaker:
                     "notes_html": Markup(render_markdown(paper.notes)) if paper.notes else None,
                     "bibtex": Markup(entry),
                     "reference_files": [
-                        (label, to_root + path, index.citation_keys[paper.id] + suffix)
+                        (label, to.file(path), index.citation_keys[paper.id] + suffix)
                         for label, path, suffix in reference_files(paper)
                     ],
                     "citation": plain_citation(paper),
@@ -324,7 +324,7 @@ def _plan_authors(plan: Planner, index: ArchiveIndex, site: SiteInfo) -> None:
             author=author,
             papers=papers,
         )
-        # Newest by publication, as the page lists them: a lean feed shows nothing else.
+        # Newest by publication, as the page lists them: its entries show nothing else.
         plan.plans[PurePosixPath(feed)] = PagePlan(
             functools.partial(
                 atom_feed,
@@ -334,7 +334,7 @@ def _plan_authors(plan: Planner, index: ArchiveIndex, site: SiteInfo) -> None:
                 papers[:AUTHOR_FEED_SIZE],
                 papers[0].date,
                 url_for_author(author),
-                lean=True,
+                author.name,
             ),
             Shows.listing(("author feed", author), *papers[:AUTHOR_FEED_SIZE]),
         )

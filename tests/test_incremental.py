@@ -384,8 +384,9 @@ def test_a_new_site_address_reaches_every_page(
     root = generated_copy
     monkeypatch.setenv("SITE_URL", "https://example.org/archive/")
     generate(load_project(root))
-    page = (root / "build" / "docs" / "papers" / f"{SUBJECT}.md").read_text(encoding="utf-8")
-    assert "https://example.org/archive/papers/" in page
+    # Feeds and papers.csv give absolute addresses (a paper page's are in MkDocs' canonical link).
+    feed = (root / "build" / "docs" / "feed.xml").read_text(encoding="utf-8")
+    assert "https://example.org/archive/papers/" in feed
     assert generated(root) == from_nothing(root, tmp_path / "fresh")
 
 

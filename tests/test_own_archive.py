@@ -66,7 +66,7 @@ def test_an_empty_archive_builds_strict_and_says_how_to_add_the_first_paper(
         assert 'class="pa-subtle">No ' in built_page(project, url), url
     feed = ElementTree.parse(project.site_dir / "feed.xml").getroot()
     assert feed.findall("{http://www.w3.org/2005/Atom}entry") == []
-    assert json.loads((project.site_dir / "papers.json").read_text()) == {"papers": []}
+    assert json.loads((project.site_dir / "papers.json").read_text())["papers"] == []
     search = json.loads((project.site_dir / "pagefind" / "search.json").read_text())
     assert search == {"pages": 0, "shards": [], "filters": {}}
 
