@@ -30,7 +30,7 @@ import logging
 import posixpath
 import re
 import sys
-from functools import partial
+from functools import lru_cache, partial
 from html import escape, unescape
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -108,11 +108,11 @@ class GeneratedPages:
         `#anchor` links for MkDocs' anchor check, which runs once every page is read."""
         base = posixpath.dirname(page.file.dest_uri)
         for href in dict.fromkeys(_LINKS.findall(body)):
-            url = unescape(href)
-            scheme, netloc, path, _, anchor = urlsplit(url)
-            if scheme or netloc or url.startswith("/"):
-                continue  # outside the site, or root-relative: the link check's job
-            target = self._target(posixpath.join(base, unquote(path))) if path else page.file
+            link = _site_link(href)
+            if link is None:
+                continue
+            url, path, anchor = link
+            target = self._target(posixpath.join(base, path)) if path else page.file
             if target is None:
                 log.log(
                     config.validation.links.not_found,
@@ -129,6 +129,17 @@ class GeneratedPages:
         if joined.endswith("/") or path == ".":
             path = posixpath.join(path, "index.html").removeprefix("./")
         return self.by_destination.get(path) or self.by_destination.get(f"{path}/index.html")
+
+
+@lru_cache(maxsize=1 << 16)
+def _site_link(href: str) -> tuple[str, str, str] | None:
+    """`href` unescaped, its path unquoted and its anchor; None for a link outside the site
+    or root-relative (the link check's job). Cached: pages share most of their links."""
+    url = unescape(href)
+    scheme, netloc, path, _, anchor = urlsplit(url)
+    if scheme or netloc or url.startswith("/"):
+        return None
+    return url, unquote(path), anchor
 
 
 def _render_without_markdown(page: Any, config: Any, files: Any) -> None:
