@@ -17,9 +17,11 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape, unescape
-from pathlib import Path
+from pathlib import Path, PurePath
+from threading import Event
 
 from generator.errors import SiteBuildError
 from generator.index import venue_series
@@ -27,6 +29,8 @@ from generator.index import venue_series
 INDEX_DIR = "pagefind"
 """The search bundle's folder in the site; `theme_overrides/javascripts/search.js` loads it."""
 PAPER_PAGES = "papers/*/index.html"
+GENERATED_PAPERS = "papers/*.md"
+"""The generated Markdown of the paper pages in `docs_dir`, each built to `PAPER_PAGES`."""
 SETTINGS_FILE = "search.json"
 """What search.js needs before the first search: how many pages are indexed (`pages`), the
 extra indexes it merges in (`shards`, relative to `pagefind/`) and the filter values with
@@ -58,6 +62,8 @@ _SIDE_BY_SIDE = re.compile(r"</(span|time)><span")
 _TAGS = '<p class="pa-tags">'
 _CHIP = '<a class="pa-chip"'
 _CHIP_INDEXED = _CHIP + ' data-pagefind-filter="tag" data-pagefind-weight="2"'
+# Front matter as MkDocs finds it (mkdocs/utils/meta.py).
+_FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 _DIV = re.compile(r"<(/?)div\b")
 # A filter's value: `name:value` in the attribute, or else the element's text (a tag chip).
 _FILTER_VALUE = re.compile(r'data-pagefind-filter="(\w+)(?::([^"]*)"|"[^>]*>([^<]*)<)')
@@ -74,30 +80,74 @@ class SearchReport:
 
 
 def index_site(site_dir: Path, shard_pages: int = SHARD_PAGES) -> SearchReport:
-    """Write the Pagefind index of the paper pages in `site_dir` into `site_dir/pagefind/`.
+    """Write the Pagefind index of the built paper pages in `site_dir` into `site_dir/pagefind/`."""
+    pages = {page.relative_to(site_dir): page for page in site_dir.glob(PAPER_PAGES)}
+    return _index(pages, _read_html, site_dir / INDEX_DIR, shard_pages)
+
+
+def index_generated(
+    docs_dir: Path, bundle: Path, shard_pages: int = SHARD_PAGES, stop: Event | None = None
+) -> SearchReport:
+    """Write the Pagefind index of the paper pages into `bundle`, from the generated
+    Markdown in `docs_dir` rather than the built site, so that it can run while an engine
+    builds the site (on the other core).
+
+    The body of a generated page is the HTML the built page holds: its search view, and so
+    the index, is the same as the built pages'. Setting `stop` ends the indexing early
+    (SiteBuildError): the build it ran beside failed.
+    """
+    pages = {
+        PurePath(page.parent.name, page.stem, "index.html"): page
+        for page in docs_dir.glob(GENERATED_PAPERS)
+    }
+    return _index(pages, _generated_body, bundle, shard_pages, stop)
+
+
+def _index(
+    pages: dict[PurePath, Path],
+    read: Callable[[Path], str],
+    bundle: Path,
+    shard_pages: int,
+    stop: Event | None = None,
+) -> SearchReport:
+    """Index `pages` (a built page's path in the site: the file `read` gives its HTML) into
+    `bundle`.
 
     Each shard's pages (every n-th page, so shards are alike) go to a scratch folder that
     Pagefind's CLI reads. Its Python API is not used: it polls for each answer, 0.1 s a page.
     """
-    pages = sorted(site_dir.glob(PAPER_PAGES))
+    paths = sorted(pages)
     # Pagefind refuses to write an index of nothing: an archive without papers gets only
     # the settings, whose `pages: 0` tells search.js there is nothing to search yet.
-    count = math.ceil(len(pages) / shard_pages)
-    bundle = site_dir / INDEX_DIR
+    count = math.ceil(len(paths) / shard_pages)
     derived = 0
     filters: dict[str, Counter[str]] = {}
     for number in range(count):
         with tempfile.TemporaryDirectory(prefix="pagefind-") as scratch:
-            derived += _write_search_views(site_dir, pages[number::count], Path(scratch), filters)
+            for path in paths[number::count]:
+                if stop is not None and stop.is_set():
+                    raise SiteBuildError("search indexing stopped")
+                derived += _write_search_view(pages[path], read, Path(scratch) / path, filters)
             _run_pagefind(Path(scratch), bundle / f"shard-{number}" if number else bundle)
     settings = {
-        "pages": len(pages),
+        "pages": len(paths),
         "shards": [f"shard-{number}/" for number in range(1, count)],
         "filters": {name: dict(sorted(values.items())) for name, values in filters.items()},
     }
     bundle.mkdir(parents=True, exist_ok=True)
     (bundle / SETTINGS_FILE).write_text(json.dumps(settings, ensure_ascii=False), encoding="utf-8")
-    return SearchReport(pages=len(pages), derived=derived, shards=count)
+    return SearchReport(pages=len(paths), derived=derived, shards=count)
+
+
+def _read_html(page: Path) -> str:
+    return page.read_text(encoding="utf-8")
+
+
+def _generated_body(page: Path) -> str:
+    """The body of a generated Markdown page, without its front matter, as MkDocs reads it."""
+    source = page.read_text(encoding="utf-8")
+    front_matter = _FRONT_MATTER.match(source)
+    return source[front_matter.end() :].lstrip("\n") if front_matter else source
 
 
 def _run_pagefind(source: Path, output: Path) -> None:
@@ -109,25 +159,21 @@ def _run_pagefind(source: Path, output: Path) -> None:
         raise SiteBuildError(f"pagefind could not index the site:\n{output_text}")
 
 
-def _write_search_views(
-    site_dir: Path, pages: list[Path], scratch: Path, filters: dict[str, Counter[str]]
+def _write_search_view(
+    page: Path, read: Callable[[Path], str], target: Path, filters: dict[str, Counter[str]]
 ) -> int:
-    """Write each page's search view under `scratch`, counting its filter values into
-    `filters`; return how many views were derived."""
-    derived = 0
-    for page in pages:
-        html = page.read_text(encoding="utf-8")
-        view = search_view(html)
-        if view is not html:
-            derived += 1
-            if _HEADER not in view:  # the template changed: fail, never publish a blind search
-                raise SiteBuildError(f"{page}: no {_HEADER} to index; update generator/search.py")
-        for name, static, text in _FILTER_VALUE.findall(view):
-            filters.setdefault(name, Counter())[unescape(static or text).strip()] += 1
-        target = scratch / page.relative_to(site_dir)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(view, encoding="utf-8")
-    return derived
+    """Write the search view of `page` to `target`, counting its filter values into
+    `filters`; return 1 if the view was derived, else 0."""
+    html = read(page)
+    view = search_view(html)
+    if view is not html and _HEADER not in view:
+        # The template changed: fail, never publish a blind search.
+        raise SiteBuildError(f"{page}: no {_HEADER} to index; update generator/search.py")
+    for name, static, text in _FILTER_VALUE.findall(view):
+        filters.setdefault(name, Counter())[unescape(static or text).strip()] += 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(view, encoding="utf-8")
+    return int(view is not html)
 
 
 def read_index(site_dir: Path) -> list[dict]:

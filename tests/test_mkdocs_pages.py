@@ -88,6 +88,7 @@ def test_strict_build_fails_on_a_broken_link_in_a_generated_page(
     assert "Doc file 'papers/valid-paper.md'" in str(failed.value)
     assert message in str(failed.value)
     assert not (generated.site_dir / "papers").exists()  # nothing published
+    assert not (generated.root / "build" / "pagefind.new").exists()  # nor a search index left
 
 
 def test_links_that_resolve_pass(generated) -> None:  # type: ignore[no-untyped-def]

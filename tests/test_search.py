@@ -19,6 +19,7 @@ from generator.index import venue_series
 from generator.pipeline import load_archive, load_project
 from generator.search import (
     INDEX_DIR,
+    PAPER_PAGES,
     PROSE_ANCHOR,
     SETTINGS_FILE,
     index_site,
@@ -133,6 +134,21 @@ def test_built_site_indexes_every_paper_and_ships_no_material_index(bundled_site
         assert page["filters"]["tag"] == [titles[slug] for slug in paper.tags]
     assert not (site / "search" / "search_index.json").exists()
     assert (site / "javascripts" / "search.js").is_file()
+
+
+@pytest.mark.slow
+def test_the_index_made_from_the_generated_pages_is_that_of_the_built_pages(
+    built_site: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    for page in (built_site / "site").glob(PAPER_PAGES):
+        copy = site / page.relative_to(built_site / "site")
+        copy.parent.mkdir(parents=True)
+        shutil.copyfile(page, copy)
+    assert index_site(site).pages == len(read_index(built_site / "site")) > 0
+    assert read_index(site) == read_index(built_site / "site")
+    settings = [path / INDEX_DIR / SETTINGS_FILE for path in (site, built_site / "site")]
+    assert settings[0].read_bytes() == settings[1].read_bytes()
 
 
 @pytest.fixture(scope="module")

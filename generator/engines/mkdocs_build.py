@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from generator.engines import mkdocs_pages
+from generator.engines import mkdocs_pages, mkdocs_speedups
 from generator.engines.mkdocs_progress import PROGRESS_FD
 from generator.errors import SiteBuildError
 from generator.progress import Progress
@@ -83,13 +83,15 @@ class MkDocsEngine:
 
 def _counted_config(project: Project) -> str:
     """The configuration MkDocs reads on its standard input: `mkdocs.yml` (`INHERIT`), plus
-    the hooks that count its pages (`mkdocs_progress.py`) and pass generated pages' HTML
-    through unparsed (`mkdocs_pages.py`). The curator's file is left as
+    the hooks that count its pages (`mkdocs_progress.py`), pass generated pages' HTML
+    through unparsed (`mkdocs_pages.py`) and spare MkDocs work that changes nothing in its
+    output (`mkdocs_speedups.py`). The curator's file is left as
     every MkDocs or ProperDocs reads it. MkDocs replaces an inherited list, so the
     curator's own hooks are listed again, first; relative paths still resolve from the
     archive's folder, where MkDocs runs. JSON is YAML."""
     config_file = project.root / CONFIG_FILE
-    hooks = [*_configured_hooks(config_file), mkdocs_progress_hook(), mkdocs_pages.__file__]
+    ours = [mkdocs_progress_hook(), mkdocs_pages.__file__, mkdocs_speedups.__file__]
+    hooks = [*_configured_hooks(config_file), *ours]
     return json.dumps({"INHERIT": str(config_file), "hooks": hooks})
 
 

@@ -1,5 +1,9 @@
-"""Publishing a site with any engine: build into a staging folder, drop what the engine
-writes that nothing uses, index the paper pages with Pagefind, then swap the folder in.
+"""Publishing a site with any engine: build into a staging folder while Pagefind indexes
+the paper pages, drop what the engine writes that nothing uses, move the index in, then
+swap the folder in.
+
+The index is made from the generated pages (`search.index_generated`), not the built ones,
+so it runs beside the engine: the engine's build takes one core, Pagefind the other.
 
 Invariant: `site_dir` is replaced whole or not at all. A failed build or index leaves the
 previous site as it was, and a published site always has its search.
@@ -11,12 +15,14 @@ import datetime
 import os
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from threading import Event
 from typing import TYPE_CHECKING
 
 from generator.errors import SiteBuildError
 from generator.progress import Progress
-from generator.search import index_site
+from generator.search import INDEX_DIR, index_generated
 
 if TYPE_CHECKING:
     from generator.engines import Engine
@@ -35,16 +41,28 @@ def build_site(
     started = time.perf_counter()
     progress = progress or Progress()
     staging = project.root / "build" / "site.new"
-    shutil.rmtree(staging, ignore_errors=True)
+    index = project.root / "build" / "pagefind.new"
+    for scratch in (staging, index):
+        shutil.rmtree(scratch, ignore_errors=True)
+    stop = Event()
     try:
-        engine.build(project, staging, _build_environment(as_of), strict, progress)
-        _remove_unpublished(staging, engine.unpublished)
-        with progress.step("Pagefind indexing paper pages", "Pagefind") as indexing:
-            searched = index_site(staging)
-            indexing.detail = f"{searched.pages} pages in {searched.shards} index(es)"
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pagefind") as indexer:
+            indexed = indexer.submit(index_generated, project.docs_dir, index, stop=stop)
+            try:
+                engine.build(project, staging, _build_environment(as_of), strict, progress)
+            except BaseException:
+                stop.set()  # leaving the pool then waits for the indexer to stop
+                raise
+            _remove_unpublished(staging, engine.unpublished)
+            with progress.step("Pagefind indexing paper pages", "Pagefind") as indexing:
+                searched = indexed.result()
+                index.rename(staging / INDEX_DIR)
+                indexing.detail = f"{searched.pages} pages in {searched.shards} index(es)"
     except SiteBuildError:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        shutil.rmtree(index, ignore_errors=True)
     _swap_in(staging, project.site_dir)
     return time.perf_counter() - started
 
