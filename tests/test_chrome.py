@@ -27,12 +27,20 @@ def test_pages_link_their_icons_to_one_sprite_of_the_configured_icons(built_site
         depth = len(page.relative_to(site).parts) - 1
         links = ICON_LINK.findall(html)
         assert {prefix for prefix, _ in links} == {"../" * depth}, page
-        assert {"logo", "menu", "search", "top"} <= {i for _, i in links}
+        assert {"logo", "menu", "search"} <= {i for _, i in links}
+        # What works only with JavaScript is made by script, not carried by every page.
+        assert 'data-md-component="palette"' not in html, page
+        assert 'data-md-component="top"' not in html, page
+        assert ("Made with" in html) == (page == site / "index.html"), page
         assert {icon for _, icon in links} <= set(symbols), page
     # The search box's icons, which javascripts/search.js links to when it makes the box.
     script = (site / "javascripts" / "search.js").read_text()
     assert set(re.findall(r'icon\("([a-z-]+)"\)', script)) == {"search", "previous", "close"}
     assert {"search", "previous", "close"} <= set(symbols)
+    # The palette toggles' and the back-to-top button's, which palette.js and top.js link to.
+    assert "icons.svg#${id}" in (site / "javascripts" / "palette.js").read_text()
+    assert "icons.svg#top" in (site / "javascripts" / "top.js").read_text()
+    assert "top" in symbols
     theme = yaml.safe_load((built_site / "mkdocs.yml").read_text().replace("!ENV", ""))["theme"]
     icons = Path(material.__file__).parent / "templates" / ".icons"
     logo = (icons / f"{theme['icon']['logo']}.svg").read_text()

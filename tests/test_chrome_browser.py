@@ -146,3 +146,51 @@ def test_no_serious_accessibility_violations_with_search_or_drawer_open(
         if v["impact"] in ("serious", "critical")
     ]
     assert violations == []
+
+
+def test_the_colour_scheme_toggle_made_by_script_switches_and_persists(
+    new_context, site_url: str
+) -> None:  # type: ignore[no-untyped-def]
+    """javascripts/palette.js makes the toggle: named for screen readers and usable by
+    keyboard, it switches the scheme, which holds across a reload and instant navigation."""
+    page = new_context(viewport=DESKTOP, color_scheme="light").new_page()
+    errors = record_page_errors(page)
+    page.goto(f"{site_url}papers/{PAPER_ID}/")
+    scheme = "document.body.getAttribute('data-md-color-scheme')"
+    assert page.evaluate(scheme) == "default"
+    toggle = page.get_by_role("radio", name="Switch to dark mode")
+    assert toggle.count() == 1
+    page.locator('label[title="Switch to dark mode"]').click()
+    assert page.evaluate(scheme) == "slate"
+    page.reload()
+    assert page.evaluate(scheme) == "slate"
+    # The other toggle, now shown, by keyboard: its label's radio takes the focus.
+    page.get_by_role("radio", name="Switch to light mode").focus()
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate(scheme) == "default"
+    page.locator("a.md-tabs__link", has_text="Tags").click()
+    page.wait_for_url("**/tags/")
+    assert page.evaluate(scheme) == "default"
+    assert page.locator('form[data-md-component="palette"]').count() == 1
+    assert errors == []
+
+
+def test_back_to_top_made_by_script_works_after_instant_navigation(
+    new_context, site_url: str
+) -> None:  # type: ignore[no-untyped-def]
+    """javascripts/top.js makes the button once, outside what instant navigation swaps:
+    Material finds it again on the page the reader goes on to."""
+    page = new_context(viewport=DESKTOP).new_page()
+    errors = record_page_errors(page)
+    page.goto(f"{site_url}papers/{PAPER_ID}/")
+    page.locator(".md-header .md-logo").click()
+    page.wait_for_url(site_url)
+    top = page.get_by_role("button", name="Back to top")
+    assert top.count() == 1
+    # Material shows it when the reader scrolls back up, after scrolling down.
+    for y in (500, 1000, 1500, 1400, 1300):
+        page.evaluate(f"window.scrollTo(0, {y})")
+        page.wait_for_timeout(250)
+    top.click()
+    page.wait_for_function("window.scrollY === 0")
+    assert errors == []
