@@ -102,6 +102,12 @@ class PageMemo:
     size: int
     mtime_ns: int
 
+    @classmethod
+    def written(cls, inputs: str | None, path: str) -> PageMemo:
+        """Remember the file just written at `path` (a str: thousands of them) from `inputs`."""
+        stat = os.stat(path)
+        return cls(inputs, stat.st_size, stat.st_mtime_ns)
+
     def matches(self, inputs: str | None, stat: os.stat_result | None) -> bool:
         """True when the file on disk is the one rendered from `inputs`."""
         return (

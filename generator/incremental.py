@@ -78,6 +78,7 @@ class Incremental:
         self._shows: dict[PurePosixPath, tuple[Shows, str]] = {}
         self._planned = cache.keys
         self._rebuilt = True
+        self._lists_later = False
         self._common = ""
         self.related_reused = False
         """Related papers are the last run's (`index`)."""
@@ -130,9 +131,10 @@ class Incremental:
     def index(
         self, archive: Archive, site: SiteInfo, workers: int | None, related_later: bool
     ) -> tuple[ArchiveIndex, Exports, bool]:
-        """Return the indexes, each paper's exports, and whether related papers were left
-        as the last run found them (`related_later`: the texts they are found from changed,
-        but no paper was added or removed)."""
+        """Return the indexes, each paper's exports, and whether pages were left for a run
+        of their own (`related_later`, a preview showing an edit first): related papers as
+        the last run found them (the texts they are found from changed, but no paper was
+        added or removed), or the pages listing a paper whose listing changed."""
         cache = self.cache
         related_key = self._related_key(archive)
         known, pending = cache.related and cache.related[1], False
@@ -150,7 +152,8 @@ class Incremental:
         if not pending:  # a stale map keeps its old key, so the next run finds them again
             self._related = (related_key, index.related)
         self._index = index
-        return index, exports, pending
+        self._lists_later = related_later and self._listing_edited(index)
+        return index, exports, pending or self._lists_later
 
     def plan(
         self,
@@ -163,7 +166,9 @@ class Incremental:
 
         While no paper changed in what other pages show of it (nor the site, vocabulary or
         hand-written pages), only the pages of papers whose file or related papers changed
-        are planned; then every other keyed page is kept as the last run wrote it.
+        are planned; then every other keyed page is kept as the last run wrote it. So too
+        when lists are left for later (`index`): then this run is remembered as not having
+        happened but for the pages it wrote, so the next one plans and keys all.
         """
         cache = self.cache
         shown = (
@@ -172,6 +177,7 @@ class Incremental:
             sorted(hand_written),
             {p.id: shown_in_lists(p) for p in index.papers},
         )
+        self._lists_later &= isinstance(cache.shown, tuple) and cache.shown[:3] == shown[:3]
         only = self._papers_to_plan(shown, index)
         self._shown = shown
         plans = plan_pages(only)
@@ -187,20 +193,29 @@ class Incremental:
         from `plans` and the `current` ones left as they were."""
         docs = os.fspath(self.project.docs_dir)
         made = {
-            path: PageMemo(self._keys.get(path), *_size_and_time(f"{docs}/{path}"))
-            for path in plans
-            if path not in current
+            p: PageMemo.written(self._keys.get(p), f"{docs}/{p}") for p in plans if p not in current
         }
         self.cache.pages = {path: self.cache.pages[path] for path in current} | made
         self.cache.digests = self.file_digests
+        if self._related is not None:
+            self.cache.related = self._related
         # A run that kept the last run's indexes slugged nothing they hold: keep their slugs.
         self.cache.slugs = slugs.used() if self._rebuilt else {**self.cache.slugs, **slugs.used()}
+        self.cache.live = True
+        if self._lists_later:  # the last full run's, which the next run compares against
+            return
         self.cache.shown, self.cache.index = self._shown, self._index
         kept = self._planned[1] if self._planned is not None else {}
         self.cache.keys = (self._common, {p: kept[p] for p in current if p in kept} | self._shows)
-        self.cache.live = True
-        if self._related is not None:
-            self.cache.related = self._related
+
+    def _listing_edited(self, index: ArchiveIndex) -> bool:
+        """True when the same papers as the last run's (kept in memory), under the same
+        vocabulary, differ in what lists show of an edited one (`shown_in_lists`)."""
+        before = self.cache.index
+        if before is None or before.tags != index.tags or before.by_id.keys() != index.by_id.keys():
+            return False
+        edited = (p for p in index.papers if p is not before.by_id[p.id])
+        return any(shown_in_lists(p) != shown_in_lists(before.by_id[p.id]) for p in edited)
 
     def _related_key(self, archive: Archive) -> str:
         """Digest of everything related papers are found from; each paper's part is kept
@@ -258,7 +273,8 @@ class Incremental:
         have; None when every page must be planned. A page left unplanned must be on disk
         as the last run wrote it: one changed or deleted by hand makes this run plan all."""
         cache = self.cache
-        if cache.shown != shown or cache.related is None or not cache.pages:
+        lists_changed = cache.shown != shown and not self._lists_later
+        if lists_changed or cache.related is None or not cache.pages:
             return None
         for path, memo in cache.pages.items() if not cache.live else ():
             try:
@@ -309,8 +325,8 @@ class Incremental:
         """True when a page shows what it showed when keyed `old`: the same papers, each
         unchanged (the same object, or an equal one) and not `moved`, in the same order,
         with the same `about`; for a paper's own page, also its venue and related papers
-        as the last run's indexes had them (a run that kept a paper's page unplanned
-        changed neither, `_papers_to_plan`)."""
+        (the same objects) as the last run's indexes had them (a run that left a paper's
+        page unplanned changed neither, `_papers_to_plan`)."""
         if (old.kind, old.about, old.papers) != (shows.kind, shows.about, shows.papers):
             return False
         if moved and any(paper.id in moved for paper in shows.papers):
@@ -323,15 +339,13 @@ class Incremental:
         return (
             (venue and venue.slug) == (venue_before and venue_before.slug)
             and related == before.related.get(paper_id)
-            and all(index.by_id[o] == before.by_id.get(o) and o not in moved for o in related)
+            and all(index.by_id[o] is before.by_id.get(o) and o not in moved for o in related)
         )
 
     @staticmethod
     def _moved(index: ArchiveIndex, old: ArchiveIndex) -> frozenset[str]:
-        """The papers whose listing or download may differ though the paper is the same:
-        their byline's anchors or their citation key changed (an edit to another paper
-        can change either). The last run's indexes are those `_keyed`'s keys are from: a
-        run planning part of the pages changes neither (`_papers_to_plan`)."""
+        """The papers whose byline's anchors or citation key changed since `old`, the
+        indexes the kept keys are from (runs that plan part of the pages change neither)."""
         moved = set()
         if index.bylines is not old.bylines:
             moved.update(i for i, byline in index.bylines.items() if old.bylines.get(i) != byline)
@@ -382,8 +396,3 @@ def _related_finder(
     if worker_count(len(archive.papers), workers) > 1:
         return forked(find)
     return contextlib.nullcontext(find)
-
-
-def _size_and_time(path: str) -> tuple[int, int]:
-    stat = os.stat(path)
-    return stat.st_size, stat.st_mtime_ns
