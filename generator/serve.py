@@ -4,8 +4,10 @@ every saved change (the engine's half serves the pages: `engines/`).
 Invariant: a broken paper file reports its problems and returns nothing, so the engine
 keeps the last good pages on screen; the preview never stops on a validation error. The
 cache stays in memory between runs and is saved once, when the preview stops. An edit
-to the text related papers are found from is shown first, with the related papers as
-they were; the engine runs again at once (`Regenerated.again`) to bring them up to date.
+is shown first on its paper's page: with the related papers as they were when it changes
+the text they are found from, and before the pages listing the paper when it changes
+what they show of it; the engine runs again at once (`Regenerated.again`) to bring those
+up to date, and the settled site is a full build's.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ class GeneratorSource:
                 cache=self.cache,
                 # Forking is safe only before the server's threads start.
                 workers=None if first else 1,
-                # Show an edit first; related papers follow in a run of their own.
+                # Show an edit first; related papers and lists follow in a run of their own.
                 related_later=not first and not self.catching_up,
                 progress=progress,
             )
