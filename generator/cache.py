@@ -18,6 +18,9 @@ Memories, each dropped when something it depends on changes:
 - `shown` and `digests`: what other pages showed of each paper, and each paper's file
   digest. While the first is unchanged, only the pages of papers whose file or related
   papers changed are planned; the pages listing papers are kept as they are.
+- `index`, `keys` and `live`, held only by a cache kept in memory (the live preview):
+  the last run's indexes, each page's key with what it showed, and that the pages on
+  disk are the ones it wrote; so an edit re-keys and looks at no more than it changed.
 
 All of it is dropped when the generator's code, Python or a library that shapes its
 output changes, and `files` when the vocabulary or today's date (validation context)
@@ -42,6 +45,7 @@ from pathlib import Path, PurePosixPath
 from generator.export import PaperRow
 from generator.index import ArchiveIndex
 from generator.model import InboxItem, Paper, Problem
+from generator.plans import Shows
 from generator.references import Reference
 
 CACHE_FILE = Path("build") / "cache" / "generate.pickle"
@@ -98,6 +102,12 @@ class PageMemo:
     size: int
     mtime_ns: int
 
+    @classmethod
+    def written(cls, inputs: str | None, path: str) -> PageMemo:
+        """Remember the file just written at `path` (a str: thousands of them) from `inputs`."""
+        stat = os.stat(path)
+        return cls(inputs, stat.st_size, stat.st_mtime_ns)
+
     def matches(self, inputs: str | None, stat: os.stat_result | None) -> bool:
         """True when the file on disk is the one rendered from `inputs`."""
         return (
@@ -129,7 +139,7 @@ class GenerateCache:
     """The slugs the last run used (`slugs.used`)."""
     shown: object = None
     """Site, vocabulary, hand-written pages and what lists show of each paper, as the last
-    run had them (`incremental.shown_in_lists`)."""
+    run had them (`pagekeys.shown_in_lists`)."""
     digests: dict[str, str] = field(default_factory=dict)
     """Paper id -> file digest, as the last run had them."""
     related_parts: dict[str, str] = field(default_factory=dict)
@@ -139,8 +149,21 @@ class GenerateCache:
     preview), so an edit can update them (`index.with_edited`). Never saved: rebuilding
     them costs less than pickling them."""
 
+    keys: tuple[str, dict[PurePosixPath, tuple[Shows, str]]] | None = None
+    """What every key covered (`PageKeys.common`), and each keyed page's `Shows` and key,
+    as the last run planned them: kept in memory like `index`, so a page showing the same
+    papers as then keeps its key without a digest of all it lists. Never saved."""
+    live: bool = False
+    """The last run of this process wrote the pages as `pages` says, and nothing else
+    writes them while it runs (the live preview): a page need not be looked at on disk.
+    Never saved; false while a run writes."""
+
     def __getstate__(self) -> dict[str, object]:
-        return {name: value for name, value in vars(self).items() if name != "index"}
+        return {name: value for name, value in vars(self).items() if name not in _UNSAVED}
+
+
+_UNSAVED = frozenset({"index", "keys", "live"})
+"""The memories that only a cache kept in memory holds."""
 
 
 def code_version() -> str:

@@ -6,7 +6,7 @@ here, around the pure stages, which know nothing of it. Invariant: a run with th
 writes the same bytes as one without (tests/test_incremental.py edits every field of
 `Paper`, the vocabulary and a hand-written page, and compares). What other pages show of
 a paper (`shown_in_lists`) and what the indexes read of it (`indexed_fields`) are listed
-here and held to that test.
+with the page keys (pagekeys.py) and held to that test.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import contextlib
 import dataclasses
 import datetime
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
@@ -34,8 +34,9 @@ from generator.cache import (
 from generator.downloads import Exports, make_exports
 from generator.index import RELATED_COUNT, ArchiveIndex, build_indexes, with_edited
 from generator.model import Archive, Paper
+from generator.pagekeys import PageKeys, indexed_fields, related_text, shown_in_lists
 from generator.parallel import forked, worker_count
-from generator.plans import PagePlan, Plans, Shows
+from generator.plans import Plans, Shows
 from generator.progress import Step
 from generator.reading import (
     Validated,
@@ -52,43 +53,6 @@ Key = TypeVar("Key")
 Made = TypeVar("Made")
 
 
-def shown_in_lists(paper: Paper) -> tuple[object, ...]:
-    """What pages other than its own show of a paper (lists, bylines, co-author lines,
-    links to its page; author anchors and citation keys derive from these fields of all
-    papers)."""
-    return (
-        paper.id,
-        paper.title,
-        paper.date,
-        paper.venue,
-        paper.tags,
-        paper.authors,
-        paper.orcid,
-        paper.et_al,
-    )
-
-
-def indexed_fields(paper: Paper) -> tuple[object, ...]:
-    """What `build_indexes` reads of a paper: its groups, orders, slugs and citation key."""
-    return (
-        paper.id,
-        paper.date,
-        paper.added,
-        paper.title,
-        paper.authors,
-        paper.orcid,
-        paper.tags,
-        paper.venue,
-    )
-
-
-def related_text(paper: Paper) -> bytes:
-    """What `related.related_papers` reads of a paper."""
-    return "\x1f".join(
-        (paper.title, paper.abstract or "", *paper.tags, "\x1e", *paper.authors)
-    ).encode()
-
-
 def open_cache(project: Project) -> GenerateCache:
     """Read the generator's cache (an empty one when absent or stale)."""
     return read_cache(project.root / CACHE_FILE, code_version())
@@ -97,24 +61,6 @@ def open_cache(project: Project) -> GenerateCache:
 def save_cache(project: Project, cache: GenerateCache) -> None:
     """Save the cache for the next run; only ever after a `generate` that used it."""
     write_cache(project.root / CACHE_FILE, cache)
-
-
-class SettingsWatch:
-    """Whether the files an engine reads its configuration and theme from (`paths`: files
-    and folders) changed since the last look, by size and modification time: while they
-    did not, a live preview's engine may keep its model of the site."""
-
-    def __init__(self, paths: Sequence[Path]) -> None:
-        self.paths, self._last = paths, [("", 0, 0)]
-
-    def unchanged(self) -> bool:
-        """True when every file is as the last call found it (never on the first call)."""
-        found = [os.fspath(path) for path in self.paths if path.is_file()]
-        found += [f"{at}/{name}" for path in self.paths for at, _, names in os.walk(path)
-                  for name in names]  # fmt: skip
-        now = [(name, s.st_size, s.st_mtime_ns) for name in sorted(found) for s in [os.stat(name)]]
-        same, self._last = now == self._last, now
-        return same
 
 
 class Incremental:
@@ -129,6 +75,11 @@ class Incremental:
         self._index: ArchiveIndex | None = None
         self._shown: object = None
         self._keys: dict[PurePosixPath, str | None] = {}
+        self._shows: dict[PurePosixPath, tuple[Shows, str]] = {}
+        self._planned = cache.keys
+        self._rebuilt = True
+        self._lists_later = False
+        self._common = ""
         self.related_reused = False
         """Related papers are the last run's (`index`)."""
         slugs.remember(cache.slugs)
@@ -180,9 +131,10 @@ class Incremental:
     def index(
         self, archive: Archive, site: SiteInfo, workers: int | None, related_later: bool
     ) -> tuple[ArchiveIndex, Exports, bool]:
-        """Return the indexes, each paper's exports, and whether related papers were left
-        as the last run found them (`related_later`: the texts they are found from changed,
-        but no paper was added or removed)."""
+        """Return the indexes, each paper's exports, and whether pages were left for a run
+        of their own (`related_later`, a preview showing an edit first): related papers as
+        the last run found them (the texts they are found from changed, but no paper was
+        added or removed), or the pages listing a paper whose listing changed."""
         cache = self.cache
         related_key = self._related_key(archive)
         known, pending = cache.related and cache.related[1], False
@@ -192,13 +144,16 @@ class Incremental:
         self.related_reused = known is not None
         with _related_finder(archive, known, workers) as related:
             # Related papers may be found in a second process while this one builds the rest.
-            index = self._reindexed(archive) or build_indexes(archive, {})
+            reindexed = self._reindexed(archive)
+            self._rebuilt = reindexed is None
+            index = reindexed or build_indexes(archive, {})
             exports = self._exports(index, site)
             index = dataclasses.replace(index, related=related())
         if not pending:  # a stale map keeps its old key, so the next run finds them again
             self._related = (related_key, index.related)
         self._index = index
-        return index, exports, pending
+        self._lists_later = related_later and self._listing_edited(index)
+        return index, exports, pending or self._lists_later
 
     def plan(
         self,
@@ -211,7 +166,9 @@ class Incremental:
 
         While no paper changed in what other pages show of it (nor the site, vocabulary or
         hand-written pages), only the pages of papers whose file or related papers changed
-        are planned; then every other keyed page is kept as the last run wrote it.
+        are planned; then every other keyed page is kept as the last run wrote it. So too
+        when lists are left for later (`index`): then this run is remembered as not having
+        happened but for the pages it wrote, so the next one plans and keys all.
         """
         cache = self.cache
         shown = (
@@ -220,13 +177,14 @@ class Incremental:
             sorted(hand_written),
             {p.id: shown_in_lists(p) for p in index.papers},
         )
+        self._lists_later &= isinstance(cache.shown, tuple) and cache.shown[:3] == shown[:3]
         only = self._papers_to_plan(shown, index)
         self._shown = shown
         plans = plan_pages(only)
-        keys = PageKeys(index, site, self.file_digests)
-        self._keys = {path: keys.of(plan) for path, plan in plans.items()}
+        self._keys = self._keyed(plans, PageKeys(index, site, self.file_digests), index)
         kept = set(cache.pages).difference(plans) if only is not None else set()
         current = kept | {path for path in plans if self._unchanged(path, self._keys[path])}
+        cache.live = False
         forget_cache(self.project.root / CACHE_FILE)
         return plans, frozenset(current)
 
@@ -235,16 +193,29 @@ class Incremental:
         from `plans` and the `current` ones left as they were."""
         docs = os.fspath(self.project.docs_dir)
         made = {
-            path: PageMemo(self._keys.get(path), *_size_and_time(f"{docs}/{path}"))
-            for path in plans
-            if path not in current
+            p: PageMemo.written(self._keys.get(p), f"{docs}/{p}") for p in plans if p not in current
         }
         self.cache.pages = {path: self.cache.pages[path] for path in current} | made
         self.cache.digests = self.file_digests
-        self.cache.slugs = slugs.used()
-        self.cache.shown, self.cache.index = self._shown, self._index
         if self._related is not None:
             self.cache.related = self._related
+        # A run that kept the last run's indexes slugged nothing they hold: keep their slugs.
+        self.cache.slugs = slugs.used() if self._rebuilt else {**self.cache.slugs, **slugs.used()}
+        self.cache.live = True
+        if self._lists_later:  # the last full run's, which the next run compares against
+            return
+        self.cache.shown, self.cache.index = self._shown, self._index
+        kept = self._planned[1] if self._planned is not None else {}
+        self.cache.keys = (self._common, {p: kept[p] for p in current if p in kept} | self._shows)
+
+    def _listing_edited(self, index: ArchiveIndex) -> bool:
+        """True when the same papers as the last run's (kept in memory), under the same
+        vocabulary, differ in what lists show of an edited one (`shown_in_lists`)."""
+        before = self.cache.index
+        if before is None or before.tags != index.tags or before.by_id.keys() != index.by_id.keys():
+            return False
+        edited = (p for p in index.papers if p is not before.by_id[p.id])
+        return any(shown_in_lists(p) != shown_in_lists(before.by_id[p.id]) for p in edited)
 
     def _related_key(self, archive: Archive) -> str:
         """Digest of everything related papers are found from; each paper's part is kept
@@ -302,9 +273,10 @@ class Incremental:
         have; None when every page must be planned. A page left unplanned must be on disk
         as the last run wrote it: one changed or deleted by hand makes this run plan all."""
         cache = self.cache
-        if cache.shown != shown or cache.related is None or not cache.pages:
+        lists_changed = cache.shown != shown and not self._lists_later
+        if lists_changed or cache.related is None or not cache.pages:
             return None
-        for path, memo in cache.pages.items():
+        for path, memo in cache.pages.items() if not cache.live else ():
             try:
                 stat = os.stat(f"{self.project.docs_dir}/{path}")
             except OSError:
@@ -319,64 +291,82 @@ class Incremental:
             or related.get(paper_id) != index.related[paper_id]
         )
 
+    def _keyed(
+        self, plans: Plans, keys: PageKeys, index: ArchiveIndex
+    ) -> dict[PurePosixPath, str | None]:
+        """Each planned page's key: the one the last run kept in memory gave it, where the
+        page shows the same as then (`_shows_same`: all its key digested is the same), so
+        an edit digests only the pages showing what it changed; else a digest."""
+        last, before = self._planned, self.cache.index
+        known = (
+            last[1] if last is not None and before is not None and last[0] == keys.common else {}
+        )
+        moved = self._moved(index, before) if known else frozenset()
+        self._common, self._shows = keys.common, {}
+        made: dict[PurePosixPath, str | None] = {}
+        for path, plan in plans.items():
+            shows, old = plan.shows, known.get(path)
+            if shows is None:
+                made[path] = None
+                continue
+            if old and before and self._shows_same(old[0], shows, moved, index, before):
+                key: str | None = old[1]
+            else:
+                key = keys.of(plan)
+            if key is not None:
+                self._shows[path] = (shows, key)
+            made[path] = key
+        return made
+
+    @staticmethod
+    def _shows_same(
+        old: Shows, shows: Shows, moved: frozenset[str], index: ArchiveIndex, before: ArchiveIndex
+    ) -> bool:
+        """True when a page shows what it showed when keyed `old`: the same papers, each
+        unchanged (the same object, or an equal one) and not `moved`, in the same order,
+        with the same `about`; for a paper's own page, also its venue and related papers
+        (the same objects) as the last run's indexes had them (a run that left a paper's
+        page unplanned changed neither, `_papers_to_plan`)."""
+        if (old.kind, old.about, old.papers) != (shows.kind, shows.about, shows.papers):
+            return False
+        if moved and any(paper.id in moved for paper in shows.papers):
+            return False
+        if shows.kind != "paper":
+            return True
+        (paper_id,) = (paper.id for paper in shows.papers)
+        related = index.related[paper_id]
+        venue, venue_before = index.venue_of.get(paper_id), before.venue_of.get(paper_id)
+        return (
+            (venue and venue.slug) == (venue_before and venue_before.slug)
+            and related == before.related.get(paper_id)
+            and all(index.by_id[o] is before.by_id.get(o) and o not in moved for o in related)
+        )
+
+    @staticmethod
+    def _moved(index: ArchiveIndex, old: ArchiveIndex) -> frozenset[str]:
+        """The papers whose byline's anchors or citation key changed since `old`, the
+        indexes the kept keys are from (runs that plan part of the pages change neither)."""
+        moved = set()
+        if index.bylines is not old.bylines:
+            moved.update(i for i, byline in index.bylines.items() if old.bylines.get(i) != byline)
+        if index.citation_keys is not old.citation_keys:
+            keys = old.citation_keys
+            moved.update(i for i, key in index.citation_keys.items() if keys.get(i) != key)
+        return frozenset(moved)
+
     def _unchanged(self, path: PurePosixPath, key: str | None) -> bool:
-        """True when the file at `path` was made from inputs of `key` and not touched since."""
+        """True when the file at `path` was made from inputs of `key` and not touched since
+        (in a live cache, as the last run left it: not looked at)."""
         memo = self.cache.pages.get(path)
         if memo is None or key is None or memo.inputs != key:
             return False
+        if self.cache.live:
+            return True
         try:
             stat = os.stat(f"{self.project.docs_dir}/{path}")  # str, not Path: 10,000 of them
         except OSError:
             return False
         return memo.matches(key, stat)
-
-
-class PageKeys:
-    """Digests of what each keyed page shows (`plans.Shows`), so an unchanged page need
-    not be made. A paper's file digest stands for everything about it; its listing digest
-    for what other pages show of it (`shown_in_lists`, and its authors' anchors). Every
-    key also covers the site's settings and the vocabulary, which chips show."""
-
-    def __init__(self, index: ArchiveIndex, site: SiteInfo, file_digests: Mapping[str, str]):
-        self._index = index
-        self._files = file_digests
-        self._common = digest(repr((site, index.tags)).encode())
-        self._listings: dict[str, str] = {}
-
-    def of(self, plan: PagePlan) -> str | None:
-        """Return the key of a planned page; None for a page made again every run."""
-        shows: Shows | None = plan.shows
-        if shows is None:
-            return None
-        index = self._index
-        if shows.kind == "paper":
-            (paper,) = shows.papers
-            venue = index.venue_of.get(paper.id)
-            related = [(o, self._listing(index.by_id[o])) for o in index.related[paper.id]]
-            parts: object = (
-                self._content(paper), index.citation_keys[paper.id], self._listing(paper),
-                venue.slug if venue else None, related,
-            )  # fmt: skip
-            return digest(repr((self._common, shows.kind, parts)).encode())
-        if shows.kind == "listing":
-            shown = [self._listing(paper) for paper in shows.papers]
-        else:
-            keys = index.citation_keys
-            shown = [f"{self._content(p)}\x1e{keys[p.id]}" for p in shows.papers]
-        # Joined, not repr'd: a tag page lists thousands. `repr` escapes the separators.
-        return digest("\x1d".join((self._common, shows.kind, repr(shows.about), *shown)).encode())
-
-    def _listing(self, paper: Paper) -> str:
-        found = self._listings.get(paper.id)
-        if found is None:
-            authors = self._index.bylines[paper.id]
-            anchors = [(author.slug, author.letter, author.has_page) for author in authors]
-            shown = (*shown_in_lists(paper), anchors)
-            found = self._listings[paper.id] = digest(repr(shown).encode())
-        return found
-
-    def _content(self, paper: Paper) -> str:
-        return self._files[paper.id]
 
 
 def _reused(
@@ -389,15 +379,13 @@ def _reused(
     return {key_of[p.id]: made[p.id] if p.id in made else known[key_of[p.id]] for p in papers}
 
 
-@contextlib.contextmanager
 def _related_finder(
     archive: Archive, known: Mapping[str, tuple[str, ...]] | None, workers: int | None
-) -> Iterator[Callable[[], Mapping[str, tuple[str, ...]]]]:
-    """Yield a function returning the related-papers map: `known`, or one found in a forked
-    process (large archives) while the block runs, or found when called."""
+) -> contextlib.AbstractContextManager[Callable[[], Mapping[str, tuple[str, ...]]]]:
+    """A context yielding a function returning the related-papers map: `known`, or one
+    found in a forked process (large archives) while the block runs, or found when called."""
     if known is not None:
-        yield lambda: known
-        return
+        return contextlib.nullcontext(lambda: known)
 
     def find() -> Mapping[str, tuple[str, ...]]:
         # Imported here: numpy and scipy take long to import, which a cached run saves.
@@ -406,12 +394,5 @@ def _related_finder(
         return related_papers(archive.papers, RELATED_COUNT)
 
     if worker_count(len(archive.papers), workers) > 1:
-        with forked(find) as found:
-            yield found
-    else:
-        yield find
-
-
-def _size_and_time(path: str) -> tuple[int, int]:
-    stat = os.stat(path)
-    return stat.st_size, stat.st_mtime_ns
+        return forked(find)
+    return contextlib.nullcontext(find)

@@ -4,17 +4,20 @@ every saved change (the engine's half serves the pages: `engines/`).
 Invariant: a broken paper file reports its problems and returns nothing, so the engine
 keeps the last good pages on screen; the preview never stops on a validation error. The
 cache stays in memory between runs and is saved once, when the preview stops. An edit
-to the text related papers are found from is shown first, with the related papers as
-they were; the engine runs again at once (`Regenerated.again`) to bring them up to date.
+is shown first on its paper's page: with the related papers as they were when it changes
+the text they are found from, and before the pages listing the paper when it changes
+what they show of it; the engine runs again at once (`Regenerated.again`) to bring those
+up to date, and the settled site is a full build's.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from generator.engines import Regenerated, Report, engine_named
 from generator.errors import ArchiveError
-from generator.incremental import SettingsWatch
 from generator.pipeline import CONFIG_FILE, Project, generate, open_cache, save_cache
 from generator.progress import Progress
 
@@ -39,7 +42,7 @@ class GeneratorSource:
                 cache=self.cache,
                 # Forking is safe only before the server's threads start.
                 workers=None if first else 1,
-                # Show an edit first; related papers follow in a run of their own.
+                # Show an edit first; related papers and lists follow in a run of their own.
                 related_later=not first and not self.catching_up,
                 progress=progress,
             )
@@ -67,6 +70,24 @@ class GeneratorSource:
     def close(self) -> None:
         """Save the cache, for the next run to start from."""
         save_cache(self.project, self.cache)
+
+
+class SettingsWatch:
+    """Whether the files an engine reads its configuration and theme from (`paths`: files
+    and folders) changed since the last look, by size and modification time: while they
+    did not, a live preview's engine may keep its model of the site."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self.paths, self._last = paths, [("", 0, 0)]
+
+    def unchanged(self) -> bool:
+        """True when every file is as the last call found it (never on the first call)."""
+        found = [os.fspath(path) for path in self.paths if path.is_file()]
+        found += [f"{at}/{name}" for path in self.paths for at, _, names in os.walk(path)
+                  for name in names]  # fmt: skip
+        now = [(name, s.st_size, s.st_mtime_ns) for name in sorted(found) for s in [os.stat(name)]]
+        same, self._last = now == self._last, now
+        return same
 
 
 def serve_forever(

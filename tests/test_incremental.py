@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.incremental import CACHE_FILE, SettingsWatch
+from generator.incremental import CACHE_FILE
 from generator.index import build_indexes
 from generator.model import Paper
 from generator.pipeline import generate, load_archive, load_project, open_cache
+from generator.serve import SettingsWatch
 from tests.conftest import SAMPLE_PAPERS, copy_project, published_paper_files
 
 # The papers edited: the first two published files of the sample archive, whatever they are.
@@ -188,7 +189,7 @@ EDITS: dict[str, Callable[[Path], None]] = {
 
 UPDATING_THE_INDEX = {"abstract", "notes", "hand-written page added", "hand-written page removed"}
 """Edits after which the last run's indexes are updated (`index.with_edited`): no paper's
-`incremental.indexed_fields` changed."""
+`pagekeys.indexed_fields` changed."""
 
 
 def rename_subject(papers: Path) -> None:

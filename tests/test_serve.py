@@ -324,3 +324,27 @@ def _tree(folder: Path) -> dict[str, bytes]:
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
+
+
+def test_an_edit_shows_on_its_paper_page_first_and_in_the_lists_right_after(
+    tmp_path: Path,
+) -> None:
+    """A title edit is written to the paper's own page in one run, and to the pages that
+    list the paper (tags, years, authors) in the next (`again`): the edit shows before
+    every page is keyed. The settled site is a full build's (the test above)."""
+    root = copy_project(tmp_path / "archive")
+    project = load_project(root)
+    source = GeneratorSource(project, lambda text, error: pytest.fail(text) if error else None)
+    _regenerated(source, first=True)
+
+    def showing(text: str) -> set[str]:
+        docs = project.docs_dir
+        pages = docs.rglob("*.md")
+        return {p.relative_to(docs).as_posix() for p in pages if text in p.read_text("utf-8")}
+
+    _edited(root / "papers" / f"{PAPER}.yaml", lambda f: f.update(title="Retitled Paper"))
+    first = _regenerated(source, first=False)
+    shown_first = showing("Retitled Paper")
+    assert first.again and f"papers/{PAPER}.md" in shown_first
+    second = _regenerated(source, first=False)
+    assert not second.again and shown_first < showing("Retitled Paper")
