@@ -53,7 +53,8 @@ class GenerateResult:
     page_count: int
     seconds: float
     related_pending: bool = False
-    """Related papers were left as the last run found them (`related_later`): run again."""
+    """Pages were left as the last run made them (`related_later`): the related papers, or
+    the lists that show an edited paper. Run again to bring them up to date."""
 
 
 def generate(
@@ -73,8 +74,9 @@ def generate(
     processes (None: one per core; parallel.py says when to pass 1).
 
     The live preview keeps the `cache` in memory (`open_cache`, `save_cache`), and passes
-    `related_later`: an edit to the texts related papers are found from keeps the last
-    run's (`related_pending`), so the edit shows first. Steps are shown on `progress`.
+    `related_later`: an edit that changes related papers, or what lists show of a paper,
+    writes the paper's own page first and leaves the rest to the next run
+    (`related_pending`), so the edit shows first. Steps are shown on `progress`.
     """
     started = time.perf_counter()
     progress = progress or Progress()

@@ -184,14 +184,14 @@ def test_each_saved_edit_rebuilds_the_preview_once(
     for path in [*(root / "papers").iterdir(), *(root / "pages").rglob("*.md")]:
         path.read_bytes()
     paper_file = root / "papers" / f"{PAPER}.yaml"
-    # Dates are not among what related papers are found from: one rebuild each.
-    for count, (old, new) in enumerate((("06-28", "06-27"), ("06-27", "06-26")), start=2):
-        paper_file.write_text(
-            paper_file.read_text().replace(f"date: 2024-{old}", f"date: 2024-{new}")
+    # Notes show on the paper's own page only, in no list, and related papers are not
+    # found from them: one rebuild each.
+    original = paper_file.read_text()
+    for count, note in enumerate(("First reading note.", "Second reading note."), start=2):
+        paper_file.write_text(f"{original}notes: {note}\n")
+        assert wait_for(lambda note=note: note in fetch(f"{base}papers/{PAPER}/")[1]), (
+            log.read_text()
         )
-        assert wait_for(
-            lambda new=new: f'datetime="2024-{new}"' in fetch(f"{base}papers/{PAPER}/")[1]
-        ), log.read_text()
         assert wait_for(lambda count=count: rebuilds() >= count), log.read_text()
         # Waited for on the page, not for a while: a rebuild started by the reads, or by
         # a rebuild's own reads, would show as one more.
@@ -207,7 +207,7 @@ def test_stopping_the_preview_saves_a_cache_that_matches_its_pages(
     assert wait_for(lambda: "Previewed." in fetch(f"{base}papers/{PAPER}/")[1]), log.read_text()
     # The edit is shown first; related papers follow in a rebuild of their own.
     assert wait_for(lambda: log.read_text().count("Preview updated in") == 3), log.read_text()
-    assert "Related papers are updated next." in log.read_text()
+    assert "Lists and related papers are updated next." in log.read_text()
     server.terminate()
     assert server.wait(timeout=30) == 0, log.read_text()
     assert (root / CACHE_FILE).is_file()

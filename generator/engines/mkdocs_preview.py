@@ -91,7 +91,7 @@ def serve_forever(
             for line in shown.summary_lines():
                 report(line, False)
         if result.again:
-            report("Related papers are updated next.", False)
+            report("Lists and related papers are updated next.", False)
             (queue_dir / "related-papers").write_text(str(time.time_ns()), encoding="utf-8")
 
     server = LiveReloadServer(
