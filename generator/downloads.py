@@ -2,14 +2,17 @@
 
 Invariant: each paper's exports (`Exports`) are made once per run, by whoever holds them
 (the incremental module reuses the last run's), and every file here is joined from them.
-MkDocs copies these files into the site as they are.
+MkDocs copies these files into the site as they are. The archive-wide files of a large
+archive are gzip-compressed (`SiteInfo.downloads_compressed`), as bulk data dumps are;
+the files of one paper or one tag, which readers import directly, never are.
 """
 
 from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Collection, Mapping
+import gzip
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -29,7 +32,7 @@ from generator.formatting import short_authors
 from generator.index import ArchiveIndex
 from generator.lookup import lookup_files
 from generator.model import Paper
-from generator.plans import PagePlan, Plans, Shows
+from generator.plans import PageContent, PagePlan, Plans, Shows
 from generator.references import (
     Reference,
     archive_csl_json,
@@ -39,6 +42,13 @@ from generator.references import (
 )
 from generator.settings import SiteInfo
 from generator.urls import reference_files, tag_feed_path, url_for_paper
+
+ARCHIVE_FILES = ("papers.bib", "papers.ris", "papers.csl.json", "papers.json", "papers.csv")
+"""The files of the whole archive, in the order the Stats page lists them."""
+GZIP_LEVEL = 6
+"""gzip's own default: level 9 makes these files barely smaller (about 1%) and takes
+markedly longer, paid again on every edit the live preview shows, since these files change
+with any paper."""
 
 
 @dataclass(frozen=True)
@@ -64,15 +74,24 @@ def make_exports(
     )
 
 
+def archive_files(compressed: bool) -> dict[str, str]:
+    """The name each archive-wide file is published under, by its plain name:
+    `papers.bib.gz` for `papers.bib` when `compressed`."""
+    return {name: f"{name}.gz" if compressed else name for name in ARCHIVE_FILES}
+
+
 def plan_downloads(
     index: ArchiveIndex,
     site: SiteInfo,
     exports: Exports,
+    compressed: bool,
     only_papers: Collection[str] | None = None,
 ) -> Plans:
     """Plan the downloads and feeds; of the per-paper files, those of `only_papers` (all
-    when None). The archive-wide files change with any paper and are cheap to join, so
-    they are always planned; a tag's feed and BibTeX file are keyed by their papers."""
+    when None). The archive-wide files, gzip-compressed when `compressed`, change with
+    any paper, so they are always planned; keyed by every paper, they are not made again
+    (nor compressed) by a run that changed none. A tag's feed and BibTeX file are keyed
+    by their papers."""
     updated = max(
         (paper.added or paper.date for paper in index.papers), default=datetime.date(2000, 1, 1)
     )
@@ -80,19 +99,20 @@ def plan_downloads(
     newest_first = by_addition(index.papers)
     feed = functools.partial(atom_feed, f"{site.name}: new papers", "feed.xml", site.url)
     plans: Plans = {
-        PurePosixPath("feed.xml"): PagePlan(functools.partial(feed, newest_first, updated)),
-        PurePosixPath("papers.bib"): PagePlan(
-            functools.partial(bibliography, index.papers, index, entries)
-        ),
-        PurePosixPath("papers.json"): PagePlan(functools.partial(archive_json, site.url, rows)),
-        PurePosixPath("papers.csv"): PagePlan(functools.partial(archive_csv, rows)),
-        PurePosixPath("papers.ris"): PagePlan(
-            functools.partial(archive_ris, index.papers, index.citation_keys, found)
-        ),
-        PurePosixPath("papers.csl.json"): PagePlan(
-            functools.partial(archive_csl_json, index.papers, index.citation_keys, found)
-        ),
+        PurePosixPath("feed.xml"): PagePlan(functools.partial(feed, newest_first, updated))
     }
+    archive_wide: dict[str, Callable[[], PageContent]] = {
+        "papers.bib": functools.partial(bibliography, index.papers, index, entries),
+        "papers.ris": functools.partial(archive_ris, index.papers, index.citation_keys, found),
+        "papers.csl.json": functools.partial(
+            archive_csl_json, index.papers, index.citation_keys, found
+        ),
+        "papers.json": functools.partial(archive_json, site.url, rows),
+        "papers.csv": functools.partial(archive_csv, rows),
+    }
+    for name, published in archive_files(compressed).items():
+        make = functools.partial(_gzipped, archive_wide[name]) if compressed else archive_wide[name]
+        plans[PurePosixPath(published)] = PagePlan(make, Shows.download(published, *index.papers))
     for paper in index.papers:
         if only_papers is None or paper.id in only_papers:
             ris, csl = (PurePosixPath(path) for _, path, _ in reference_files(paper))
@@ -119,6 +139,14 @@ def plan_downloads(
         {path: PagePlan.ready(text) for path, text in lookup_files(index, _lookup_record).items()}
     )
     return plans
+
+
+def _gzipped(make: Callable[[], PageContent]) -> bytes:
+    """`make`'s file gzip-compressed, the same bytes for the same content: the header
+    holds no file name, and 0 for the time."""
+    content = make()
+    data = content.encode() if isinstance(content, str) else content
+    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
 
 
 def _ris(reference: Reference) -> str:

@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 
 from markupsafe import Markup
 
-from generator.downloads import Exports, make_exports, plan_downloads
+from generator.downloads import Exports, archive_files, make_exports, plan_downloads
 from generator.errors import PaperArchiveError, UnexpectedError
 from generator.export import atom_feed
 from generator.formatting import letter_label, paper_buttons, plain_citation, template_environment
@@ -89,6 +89,7 @@ def plan_pages(
     authors, venues).
     """
     plan = Planner(index, site)
+    compressed = site.downloads_compressed(len(index.papers))
     for paper in index.papers:
         if only_papers is None or paper.id in only_papers:
             plan.paper(paper, exports.entries[paper.id])
@@ -103,6 +104,8 @@ def plan_pages(
         "stats.md.j2",
         page_fields("Stats", "The archive in numbers: papers per month, tag, venue and author."),
         **stats(index),
+        downloads=archive_files(compressed),
+        compressed_downloads=compressed,
     )
     plan.page(
         None,
@@ -120,7 +123,7 @@ def plan_pages(
         "lookup.md.j2",
         page_fields("Find a paper by its id", "Go to a paper by its arXiv id, DOI or key."),
     )
-    return plan.plans | plan_downloads(index, site, exports, only_papers)
+    return plan.plans | plan_downloads(index, site, exports, compressed, only_papers)
 
 
 class Planner:

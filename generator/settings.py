@@ -15,6 +15,11 @@ from yaml_env_tag import construct_env_tag
 from generator.errors import NotAnArchive, SettingsError
 
 CONFIG_FILE = "mkdocs.yml"
+COMPRESS_ABOVE = 2_000
+"""Papers past which the archive-wide downloads are gzip-compressed unless
+`extra.compress_downloads` says otherwise. Plain, they take some 3.7 KB a paper (most of
+it `papers.json`'s abstracts) of the 1 GB GitHub Pages allows a site, gzipped under 1 KB;
+below this, plain files (under 8 MB together) open in a browser and import unpacked."""
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,17 @@ class SiteInfo:
     """Public address ending in `/` (`site_url`): absolute links in feeds and JSON-LD."""
     upvotes_label: str | None = None
     """What a paper's `upvotes` count (`extra.upvotes_label`); None: upvotes are not shown."""
+    compress_downloads: bool | None = None
+    """Whether the archive-wide downloads are gzip-compressed (`extra.compress_downloads`);
+    None: as `downloads_compressed` decides from the archive's size."""
+
+    def downloads_compressed(self, papers: int) -> bool:
+        """Whether an archive of `papers` published papers writes `papers.bib.gz` and the
+        other archive-wide files compressed: as the setting says, else past `COMPRESS_ABOVE`.
+        The one place this is decided, so the files and the page linking them agree."""
+        return (
+            papers > COMPRESS_ABOVE if self.compress_downloads is None else self.compress_downloads
+        )
 
 
 @dataclass(frozen=True)
@@ -68,6 +84,13 @@ def load_project(root: Path) -> Project:
             f"{CONFIG_FILE}: 'extra.upvotes_label' must be text (the badge's label),"
             f" got {upvotes_label!r}; remove it to hide upvotes"
         )
+    compress_downloads = extra.get("compress_downloads")
+    if compress_downloads is not None and not isinstance(compress_downloads, bool):
+        raise SettingsError(
+            f"{CONFIG_FILE}: 'extra.compress_downloads' must be true (gzip papers.bib and the"
+            f" other archive-wide downloads) or false (keep them plain), got"
+            f" {compress_downloads!r}; remove it to gzip them past {COMPRESS_ABOVE:,} papers"
+        )
     return Project(
         root=root,
         papers_dir=root / "papers",
@@ -79,6 +102,7 @@ def load_project(root: Path) -> Project:
             description=config.get("site_description", ""),
             url=_with_trailing_slash(config.get("site_url") or ""),
             upvotes_label=upvotes_label or None,
+            compress_downloads=compress_downloads,
         ),
     )
 

@@ -424,6 +424,33 @@ def test_an_edit_of_every_field_and_source_writes_what_a_fresh_run_writes(
     assert generated(kept_root) == fresh
 
 
+def test_compressed_downloads_follow_each_edit_and_a_switch_of_the_setting(
+    tmp_path: Path,
+) -> None:
+    """The archive-wide files gzip-compressed (`extra.compress_downloads`), with a cache
+    kept in memory: an unchanged run writes nothing, an edit what a fresh run writes, and
+    a switch of the setting leaves no file of the other kind."""
+    root = sample_copy(tmp_path / "archive")
+    config = root / "mkdocs.yml"
+    settings = config.read_text(encoding="utf-8")
+    config.write_text(settings.replace("\nextra:\n", "\nextra:\n  compress_downloads: true\n"))
+    project = load_project(root)
+    cache = open_cache(project)
+    generate(project, cache=cache, workers=1)
+    assert {"papers.bib.gz", "papers.json.gz"} <= generated(root).keys()
+    assert generate(project, cache=cache, workers=1).report.written == ()
+    for edit in ("abstract", "title", "vocabulary", "paper added"):
+        EDITS[edit](root / "papers")
+        written = generate(project, cache=cache, workers=1).report.written
+        assert any(path.suffix == ".gz" for path in written), edit
+        assert generated(root) == from_nothing(root, tmp_path / "fresh"), edit
+    config.write_text(settings, encoding="utf-8")  # automatic: plain, the sample being small
+    generate(load_project(root), cache=cache, workers=1)
+    files = generated(root)
+    assert "papers.bib" in files and not [name for name in files if name.endswith(".gz")]
+    assert files == from_nothing(root, tmp_path / "fresh")
+
+
 def test_a_preview_sees_each_change_to_its_settings_and_theme(tmp_path: Path) -> None:
     config, theme = tmp_path / "mkdocs.yml", tmp_path / "theme_overrides"
     config.write_text("site_name: A\n")

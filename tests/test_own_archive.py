@@ -236,6 +236,12 @@ def test_upvotes_are_shown_only_when_the_settings_say_how(
             "mkdocs.yml: 'extra.upvotes_label' must be text (the badge's label), got [1];"
             " remove it to hide upvotes",
         ),
+        (
+            "extra:\n  compress_downloads: large\n",
+            "mkdocs.yml: 'extra.compress_downloads' must be true (gzip papers.bib and the other"
+            " archive-wide downloads) or false (keep them plain), got 'large'; remove it to"
+            " gzip them past 2,000 papers",
+        ),
         ("extra: yes\n", "mkdocs.yml: 'extra' must be a mapping of settings"),
         ("site_name: [unclosed\n", "mkdocs.yml:2: not valid YAML ("),
         ("- a list\n", "mkdocs.yml: must be a mapping of settings such as 'site_name:'"),
