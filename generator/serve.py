@@ -12,6 +12,7 @@ up to date, and the settled site is a full build's.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,10 +25,16 @@ from generator.progress import Progress
 
 class GeneratorSource:
     """The pipeline as a `PreviewSource`: regenerates `project`'s pages, reporting its
-    problems to `report`."""
+    problems to `report`.
+
+    The archive-wide downloads stay plain in a preview, whatever the settings: every edit
+    changes them, and compressing them again would cost seconds a save at 10,000 papers,
+    for files a preview's reader never downloads (`build` compresses them).
+    """
 
     def __init__(self, project: Project, report: Report) -> None:
-        self.project, self.report = project, report
+        plain = dataclasses.replace(project.site, compress_downloads=False)
+        self.project, self.report = dataclasses.replace(project, site=plain), report
         self.cache = open_cache(project)
         self.catching_up = False
         settings = (project.root / CONFIG_FILE, project.root / "theme_overrides")

@@ -348,3 +348,22 @@ def test_an_edit_shows_on_its_paper_page_first_and_in_the_lists_right_after(
     assert first.again and f"papers/{PAPER}.md" in shown_first
     second = _regenerated(source, first=False)
     assert not second.again and shown_first < showing("Retitled Paper")
+
+
+def test_the_preview_keeps_the_archive_wide_downloads_plain(tmp_path: Path) -> None:
+    """Every edit changes `papers.bib` and its kind: a preview does not compress them
+    again on each save, even where the settings ask `build` to."""
+    root = copy_project(tmp_path / "archive")
+    config = root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "extra:\n", "extra:\n  compress_downloads: true\n", 1
+        ),
+        encoding="utf-8",
+    )
+    project = load_project(root)
+    assert project.site.downloads_compressed(1)
+    source = GeneratorSource(project, lambda text, error: pytest.fail(text) if error else None)
+    _regenerated(source, first=True)
+    assert (project.docs_dir / "papers.bib").is_file()
+    assert not list(project.docs_dir.glob("papers*.gz"))
