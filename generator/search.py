@@ -62,6 +62,17 @@ _SIDE_BY_SIDE = re.compile(r"</(span|time)><span")
 _TAGS = '<p class="pa-tags">'
 _CHIP = '<a class="pa-chip"'
 _CHIP_INDEXED = _CHIP + ' data-pagefind-filter="tag" data-pagefind-weight="2"'
+UNUSED_BUNDLE_FILES = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-highlight.js",
+)
+"""Pagefind's ready-made interfaces, written into every index (420 KB each): search.js
+is the site's interface and loads only `pagefind.js`, its worker, wasm and index files."""
 # Front matter as MkDocs finds it (mkdocs/utils/meta.py).
 _FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 _DIV = re.compile(r"<(/?)div\b")
@@ -157,6 +168,8 @@ def _run_pagefind(source: Path, output: Path) -> None:
     if completed.returncode != 0:
         output_text = (completed.stderr or completed.stdout).strip()
         raise SiteBuildError(f"pagefind could not index the site:\n{output_text}")
+    for name in UNUSED_BUNDLE_FILES:
+        (output / name).unlink(missing_ok=True)
 
 
 def _write_search_view(

@@ -22,6 +22,7 @@ from generator.search import (
     PAPER_PAGES,
     PROSE_ANCHOR,
     SETTINGS_FILE,
+    UNUSED_BUNDLE_FILES,
     index_site,
     read_index,
     search_view,
@@ -120,7 +121,9 @@ def test_index_site_fails_rather_than_publish_a_search_that_cannot_see_the_paper
 
 @pytest.mark.slow
 @pytest.mark.bundled
-def test_built_site_indexes_every_paper_and_ships_no_material_index(bundled_site: Path) -> None:
+def test_built_site_indexes_every_paper_and_ships_no_unused_search_files(
+    bundled_site: Path,
+) -> None:
     site = bundled_site / "site"
     archive = load_archive(load_project(bundled_site))[0]
     indexed = {page["url"]: page for page in read_index(site)}
@@ -134,6 +137,9 @@ def test_built_site_indexes_every_paper_and_ships_no_material_index(bundled_site
         assert page["filters"]["tag"] == [titles[slug] for slug in paper.tags]
     assert not (site / "search" / "search_index.json").exists()
     assert (site / "javascripts" / "search.js").is_file()
+    bundle = {path.name for path in (site / "pagefind").iterdir()}
+    assert {"pagefind.js", "pagefind-entry.json", "search.json"} <= bundle
+    assert not bundle & set(UNUSED_BUNDLE_FILES)
 
 
 @pytest.mark.slow
