@@ -41,7 +41,7 @@ class Fragments:
         """Return the paper's `<li>` entry in a related list: title link, authors, year,
         venue, and `why` it is listed (escaped here)."""
         entry = self._item(paper, to, related=True)
-        return Markup(f'{entry}\n<span class="pa-item__why">Shares: {escape(why)}</span></li>')
+        return Markup(f"{entry}\n<span>Shares: {escape(why)}</span></li>")
 
     def list(self, papers: Iterable[Paper], to: LinksFrom, omit: str | None = None) -> Markup:
         """Return a `<ul class="pa-list">` of `papers`, one entry per line: title link,

@@ -48,9 +48,9 @@ def test_tag_page_lists_its_papers_and_links_to_them(page, site_url: str) -> Non
     page.goto(site_url + "tags/")
     page.locator("a.pa-tag-card", has_text="Mixture of experts").click()
     page.wait_for_url("**/tags/mixture-of-experts/")
-    items = page.locator("li.pa-item")
+    items = page.locator("ul.pa-list > li")
     assert items.count() == 4
-    items.first.locator("a.pa-item__title").click()
+    items.first.locator(":scope > a").click()
     page.wait_for_selector("h1.pa-paper-title")
     assert "mixture-of-experts" in page.locator(".pa-tags").inner_html()
 

@@ -5,9 +5,11 @@ chrome passes an axe-core audit with search and the drawer open."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tests.conftest import record_page_errors
+from tests.conftest import record_page_errors, serve_directory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PAPER_ID = "scalebio-scalable-bilevel-optimization-for-llm-data"
@@ -79,7 +81,7 @@ def test_the_phone_drawer_opens_and_leads_to_each_tab(new_context, site_url: str
     page.goto(site_url)
     # A paper page's drawer is made by javascripts/drawer.js, also on a page that instant
     # navigation brought.
-    page.locator(".pa-item__title").first.click()
+    page.locator("ul.pa-list > li > a").first.click()
     page.wait_for_url("**/papers/**")
     page.locator("a.pa-chip").first.click()
     page.wait_for_url("**/tags/*/")
@@ -115,8 +117,11 @@ def test_an_author_page_is_lean_and_leads_home_and_to_the_authors_index(
     path.get_by_role("link", name="Home", exact=True).click()
     page.wait_for_url(site_url)
     if viewport is PHONE:
-        # Instant navigation keeps the header: on a page with the drawer its button is back.
-        assert page.locator('.md-header__button[for="__drawer"]').is_visible()
+        # Instant navigation keeps the header, which the author's page left without the menu
+        # button: javascripts/drawer.js put it in, and on a page with the drawer it shows.
+        page.locator('.md-header__button[for="__drawer"]').click()
+        drawer = page.locator(".md-nav--primary").get_by_role("link", name="Tags", exact=True)
+        drawer.wait_for(state="visible")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -172,7 +177,34 @@ def test_the_colour_scheme_toggle_made_by_script_switches_and_persists(
     page.wait_for_url("**/tags/")
     assert page.evaluate(scheme) == "default"
     assert page.locator('form[data-md-component="palette"]').count() == 1
+    # Pages of every depth keep it in the same place: an author's page, the 404 page.
+    page.locator('label[title="Switch to dark mode"]').click()
+    page.goto(site_url + AUTHOR_PAGE)
+    assert page.evaluate(scheme) == "slate"
     assert errors == []
+    page.goto(site_url + "papers/missing/deeper/")
+    assert page.evaluate(scheme) == "slate"
+
+
+@pytest.mark.parametrize("prefix", ["/", "/REPO/"])
+def test_the_settings_scope_is_the_site_root_on_every_page(
+    new_context, built_site: Path, prefix: str
+) -> None:  # type: ignore[no-untyped-def]
+    """javascripts/head.js, cached, finds the scope Material's inline script found on each
+    page, `new URL(base_url, location)`: the site's root, at any depth and under a sub-path
+    (the 404 page's links are absolute: it is tried at the root only)."""
+    page = new_context(viewport=DESKTOP).new_page()
+    errors = record_page_errors(page)
+    material = "new URL(JSON.parse(document.getElementById('__config').textContent).base, location)"
+    scopes = f"[__md_scope.href, {material}.href]"
+    with serve_directory(built_site / "site", prefix) as base:
+        for path in ("", "tags/", f"papers/{PAPER_ID}/", AUTHOR_PAGE):
+            page.goto(base + path)
+            assert page.evaluate(scopes) == [base, base], path
+        assert errors == []
+        if prefix == "/":
+            page.goto(base + "papers/missing/deeper/")
+            assert page.evaluate(scopes) == [base, base]
 
 
 def test_back_to_top_made_by_script_works_after_instant_navigation(

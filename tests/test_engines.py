@@ -185,6 +185,25 @@ def test_each_installed_engine_builds_the_sample_archive(engine_site: tuple[str,
     assert version in name
 
 
+@pytest.mark.browser
+def test_the_icons_the_theme_s_scripts_make_show_under_each_engine(
+    engine_site: tuple[str, Path], new_context
+) -> None:  # type: ignore[no-untyped-def]
+    """javascripts/palette.js and search.js put icons in the header: from the sprite, or, where
+    the header's icons are inline (Zensical), from the copies the page holds in a template."""
+    engine, root = engine_site
+    page = new_context(viewport={"width": 1280, "height": 800}).new_page()
+    with serve_directory(root / "site") as base:
+        page.goto(f"{base}papers/{PAPER}/")
+        page.wait_for_load_state("networkidle")
+        widths = page.evaluate(
+            """() => [...document.querySelectorAll(
+              "form[data-md-component=palette] label svg, .md-search__icon svg")]
+              .filter((svg) => svg.checkVisibility()).map((svg) => svg.getBBox().width)"""
+        )
+    assert len(widths) >= 2 and all(width > 0 for width in widths), (engine, widths)
+
+
 def test_the_readme_lists_every_engine_and_no_other() -> None:
     assert sorted(_readme_engines()) == sorted(ENGINES)
     assert _readme_engines()["mkdocs"][1].startswith("**default**")

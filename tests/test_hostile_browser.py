@@ -118,7 +118,7 @@ def test_search_results_show_payloads_as_text(page, injection_url: str) -> None:
 def test_instant_navigation_to_a_hostile_page_runs_nothing(page, injection_url: str) -> None:  # type: ignore[no-untyped-def]
     """Material swaps pages in without a reload; the swapped-in page must stay inert too."""
     page.goto(injection_url)
-    page.locator("a.pa-item__title", has_text="</script><script>").first.click()
+    page.locator("ul.pa-list > li > a", has_text="</script><script>").first.click()
     page.wait_for_url("**/papers/script-close/")
     page.locator("h1.pa-paper-title").wait_for()
     assert page.locator("h1.pa-paper-title").inner_text() == (

@@ -113,7 +113,7 @@ def test_tap_targets_on_a_phone_are_at_least_24_pixels(new_context, site_url: st
     for path in (f"papers/{PAPER_ID}/", "tags/data-selection/", "stats/", ""):
         page.goto(site_url + path)
         sizes += page.eval_on_selector_all(
-            ".pa-byline a, a.pa-chip, .pa-item__title, .pa-subtle a, .pa-downloads a, "
+            ".pa-byline a, a.pa-chip, ul.pa-list > li > a, .pa-subtle a, .pa-downloads a, "
             ".pa-additions a, .pa-ranking a, .pa-copy, .pa-reference-files a, "
             "select[data-pa-search-filter]",
             "els => els.map(e => [e.textContent.trim() || e.className, e.getBoundingClientRect().height])",
@@ -179,12 +179,24 @@ def test_json_ld_and_highwire_tags_name_the_paper(context, site_url: str, sample
 def test_related_papers_link_to_real_pages(context, site_url: str, sample_index) -> None:  # type: ignore[no-untyped-def]
     page = context.new_page()
     page.goto(f"{site_url}papers/{PAPER_ID}/")
-    links = page.locator("ul.pa-related a.pa-item__title")
+    links = page.locator("ul.pa-related > li > a")
     expected = [sample_index.by_id[other].title for other in sample_index.related[PAPER_ID]]
     assert [links.nth(i).inner_text() for i in range(links.count())] == expected
-    reasons = page.locator("ul.pa-related .pa-item__why")
+    reasons = page.locator("ul.pa-related > li > span + span")
     assert reasons.count() == len(expected) > 0
     assert reasons.first.inner_text().startswith("Shares: ")
+    # The entries carry no classes: the list's styles them by their place, title, then
+    # authors and venue, then why, each smaller and fainter than the title.
+    title, meta, why = page.evaluate(
+        """() => [...document.querySelector("ul.pa-related > li").children].map((e) => {
+          const style = getComputedStyle(e);
+          return [style.fontWeight, style.fontSize, style.color, style.letterSpacing];
+        })"""
+    )
+    root = float(page.evaluate("getComputedStyle(document.documentElement).fontSize")[:-2])
+    assert title[0] == "600"
+    assert meta[1:3] == [f"{0.72 * root:g}px", why[2]] and meta[2] != title[2]
+    assert why[1] == f"{0.68 * root:g}px" and why[3] != "normal"
     links.first.click()
     page.wait_for_selector("h1.pa-paper-title")
     assert page.locator("h1.pa-paper-title").inner_text() == expected[0]

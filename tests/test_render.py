@@ -162,7 +162,7 @@ def test_related_papers_say_what_they_share_escaped() -> None:
     )
     page = render_pages(index, SiteInfo("Site", "About."))[PurePosixPath("papers/one.md")]
     why = (
-        '<span class="pa-item__why">Shares: Data &amp; &lt;i&gt;selection&lt;/i&gt; · Other'
+        "<span>Shares: Data &amp; &lt;i&gt;selection&lt;/i&gt; · Other"
         " · Ada &lt;b&gt;Lovelace&lt;/b&gt; · Alan Turing</span></li>"
     )
     assert why in page

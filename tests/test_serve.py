@@ -298,6 +298,8 @@ def test_the_preview_rebuilds_each_edit_as_a_full_build_would(
     preview = PreviewSite(project, tmp_path / "preview", serve_url)
     preview.update(_regenerated(source, first=True), MkDocsSteps(Progress()))
     assert preview.kept is not None
+    # The theme's static templates, which every page loads, are rendered here too.
+    assert "__pa_palette=[[" in (preview.site_dir / "javascripts" / "head.js").read_text()
     for number, (kind, edit) in enumerate(PREVIEW_EDITS.items()):
         edit(root)
         kept, result = preview.kept, _regenerated(source, first=False)

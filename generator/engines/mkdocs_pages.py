@@ -35,8 +35,9 @@ from html import escape, unescape
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-SPRITE = "assets/icons.svg"
-"""The header's icons, one cached file rendered from theme_overrides (partials/sprite.html)."""
+THEME_TEMPLATES = ("assets/icons.svg", "javascripts/head.js")
+"""Cached files rendered from theme_overrides with the configuration: the header's icons
+(partials/sprite.html), and what every page's head runs first (partials/javascripts/base.html)."""
 
 GENERATED_KEY = "generated_html"
 """Front matter key of pages whose body is HTML written by the generator."""
@@ -66,11 +67,13 @@ class GeneratedPages:
         self.by_destination: dict[str, Any] = {}
 
     def on_config(self, config: Any) -> None:
-        """Render the icon sprite wherever the theme has it, even when `mkdocs.yml` predates
-        its `static_templates` line: without it every header icon would be silently blank."""
+        """Render the theme's templates wherever the theme has them, even when `mkdocs.yml`
+        predates their `static_templates` lines: without them every header icon would be
+        silently blank, and every page's scripts would fail."""
         theme = config["theme"]
-        if any(posixpath.isfile(posixpath.join(folder, SPRITE)) for folder in theme.dirs):
-            theme.static_templates.add(SPRITE)
+        for name in THEME_TEMPLATES:
+            if any(posixpath.isfile(posixpath.join(folder, name)) for folder in theme.dirs):
+                theme.static_templates.add(name)
 
     def on_files(self, files: Any, config: Any) -> None:
         self.by_destination = {file.dest_uri: file for file in files}

@@ -5,9 +5,26 @@
  * 1.2 KB of each. On a desktop the drawer shows nothing on these pages, as before; on a
  * phone it is the menu. Instant navigation swaps the page below the header, drawer and
  * tabs included, so each new page's drawer is filled in turn (Material's `document$`).
+ *
+ * A page without a drawer (an author's) leaves the header's menu button out, and names it
+ * in `data-pa-menu`: the header stays across instant navigation, so the button is put in
+ * here, where the page has it, after the logo, for the pages with a drawer that follow
+ * (stylesheets/archive.css hides it on a page without).
  */
 (() => {
   "use strict";
+
+  const script = document.currentScript;
+  const menu = script.dataset.paMenu;
+  const logo = document.querySelector(".md-header .md-logo");
+  if (menu && logo && !document.querySelector('.md-header__button[for="__drawer"]')) {
+    const button = element("label", "md-header__button md-icon");
+    button.htmlFor = "__drawer";
+    button.title = menu;
+    button.setAttribute("aria-label", menu);
+    button.innerHTML = icon("menu");
+    logo.after(button);
+  }
 
   function fill() {
     const drawer = document.querySelector("nav[data-pa-drawer]:empty");
@@ -31,6 +48,16 @@
       list.append(item);
     }
     drawer.append(title, list);
+  }
+
+  // An icon of the header's (partials/sprite.html), as javascripts/search.js takes its own.
+  function icon(id) {
+    // A template's content is no part of the document: each one is searched in turn.
+    for (const template of document.querySelectorAll("template[data-pa-icons]")) {
+      const inline = template.content.querySelector(`[data-pa-icon="${id}"]`);
+      if (inline) return inline.innerHTML;
+    }
+    return `<svg><use xlink:href="${new URL(`../assets/icons.svg#${id}`, script.src).href}"/></svg>`;
   }
 
   function element(name, className) {

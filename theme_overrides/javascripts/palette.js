@@ -5,16 +5,19 @@
  *
  * The toggle is Material's form (partials/palette.html of Material 9.8.1), made here rather
  * than carried by every page: it only works with Material's script anyway, and it weighed
- * 0.95 KB of each page. The header passes the palette in `data-pa-palette`, one entry per
- * option of mkdocs.yml `theme.palette`: [media, scheme, primary, accent, toggle name or
- * null]. The form is in the page before Material's script runs, which finds it there, and
- * the header, this form included, stays as it is across instant navigation.
+ * 0.95 KB of each page. The schemes, one entry per option of mkdocs.yml `theme.palette`
+ * ([media, scheme, primary, accent, toggle name or null]), are javascripts/head.js's
+ * `__pa_palette`, rendered from the configuration; under Zensical, which renders no static
+ * template, the header passes them in `data-pa-palette` (partials/palette.html). The form is
+ * in the page before Material's script runs, which finds it there, and the header, this
+ * form included, stays as it is across instant navigation.
  */
 (() => {
   "use strict";
 
   const script = document.currentScript;
-  const options = JSON.parse(script.dataset.paPalette);
+  const options =
+    "paPalette" in script.dataset ? JSON.parse(script.dataset.paPalette) : __pa_palette;
   const form = document.createElement("form");
   form.className = "md-header__option";
   form.dataset.mdComponent = "palette";
@@ -47,8 +50,11 @@
   // from the sprite, whose symbols keep their viewBox, or, where icons are inline
   // (Zensical), from the copies the header holds for this script.
   function icon(id) {
-    const inline = document.querySelector(`template[data-pa-icons] [data-pa-icon="${id}"]`);
-    if (inline) return inline.innerHTML;
+    // A template's content is no part of the document: each one is searched in turn.
+    for (const template of document.querySelectorAll("template[data-pa-icons]")) {
+      const inline = template.content.querySelector(`[data-pa-icon="${id}"]`);
+      if (inline) return inline.innerHTML;
+    }
     return `<svg><use xlink:href="${new URL(`../assets/icons.svg#${id}`, script.src).href}"/></svg>`;
   }
 

@@ -107,8 +107,11 @@
   // absolute address, as the box outlives the page it was made on; or, where the header's
   // icons are inline (Zensical), from the copies the header holds for this script.
   function icon(id) {
-    const inline = document.querySelector(`template[data-pa-icons] [data-pa-icon="${id}"]`);
-    if (inline) return inline.innerHTML;
+    // A template's content is no part of the document: each one is searched in turn.
+    for (const template of document.querySelectorAll("template[data-pa-icons]")) {
+      const inline = template.content.querySelector(`[data-pa-icon="${id}"]`);
+      if (inline) return inline.innerHTML;
+    }
     return `<svg><use xlink:href="${new URL(`../assets/icons.svg#${id}`, script.src).href}"/></svg>`;
   }
 

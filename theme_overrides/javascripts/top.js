@@ -18,7 +18,10 @@
   button.className = "md-top md-icon";
   button.dataset.mdComponent = "top";
   button.hidden = true;
-  const inline = document.querySelector('template[data-pa-icons] [data-pa-icon="top"]');
+  // A template's content is no part of the document: each one is searched in turn.
+  const inline = [...document.querySelectorAll("template[data-pa-icons]")]
+    .map((template) => template.content.querySelector('[data-pa-icon="top"]'))
+    .find(Boolean);
   button.innerHTML = inline
     ? inline.innerHTML
     : `<svg><use xlink:href="${new URL("../assets/icons.svg#top", script.src).href}"/></svg>`;
