@@ -1,7 +1,7 @@
 """HTML fragments that many pages repeat (paper entries, bylines, chips), each rendered once.
 
-Invariant: a fragment depends only on the folder the page is in, never on the page itself
-(`urls.relative_url`).
+Invariant: a fragment depends only on the page's depth, never on the page itself, since
+links climb to the site root first (`urls.relative_url`).
 """
 
 from __future__ import annotations
@@ -20,12 +20,11 @@ CO_AUTHOR_COUNT = 100
 
 
 class Fragments:
-    """HTML fragments repeated across pages, each rendered once per folder of pages.
+    """HTML fragments repeated across pages, each rendered once per page depth.
 
     A paper appears on a dozen pages (tags, year, venue, each author, related lists) and an
-    author in every co-author list; links depend only on the page's folder, so one
-    rendering serves every page of that folder. At 10,000 papers this is most of the
-    rendering time saved.
+    author in every co-author list; links climb to the root, so one rendering serves every
+    page of the same depth. At 10,000 papers this is most of the rendering time saved.
     """
 
     def __init__(self, index: ArchiveIndex, environment: jinja2.Environment):
@@ -33,9 +32,9 @@ class Fragments:
         macros = environment.get_template("_macros.md.j2").module
         self._paper_item = macros.paper_item  # type: ignore[attr-defined]
         self._tag_chips = macros.tag_chips  # type: ignore[attr-defined]
-        self._items: dict[tuple[str, tuple[str, int], bool], str] = {}
-        self._authors: dict[tuple[str, str, tuple[str, int]], str] = {}
-        self._chips: dict[tuple[tuple[str, ...], tuple[str, int], bool], Markup] = {}
+        self._items: dict[tuple[str, int, bool], str] = {}
+        self._authors: dict[tuple[str, str, int], str] = {}
+        self._chips: dict[tuple[tuple[str, ...], int, bool], Markup] = {}
 
     def item(self, paper: Paper, to: LinksFrom, why: str) -> Markup:
         """Return the paper's `<li>` entry in a related list: title link, authors, year,
@@ -80,7 +79,7 @@ class Fragments:
 
     def _item(self, paper: Paper, to: LinksFrom, related: bool = False) -> str:
         """The paper's entry, left open for the chips or the reason (`paper_item`)."""
-        key = (paper.id, to.scope, related)
+        key = (paper.id, to.depth, related)
         found = self._items.get(key)
         if found is None:
             found = self._items[key] = str(self._paper_item(paper, self._index, to, related))
@@ -89,7 +88,7 @@ class Fragments:
     def _chips_of(self, slugs: tuple[str, ...], to: LinksFrom, described: bool) -> Markup:
         """Chips of `slugs`: many papers share one combination of tags. A list's go without
         the descriptions, since it repeats each tag for every paper it shows."""
-        key = (slugs, to.scope, described)
+        key = (slugs, to.depth, described)
         found = self._chips.get(key)
         if found is None:
             found = self._chips[key] = self._tag_chips(slugs, self._index, to, described)
@@ -98,7 +97,7 @@ class Fragments:
     def _author(self, author: Author, to: LinksFrom, name: str | None = None) -> str:
         """Link to `author`, shown as `name` (a byline's spelling) or else their own name."""
         shown = author.name if name is None else name
-        key = (author.slug, shown, to.scope)
+        key = (author.slug, shown, to.depth)
         found = self._authors.get(key)
         if found is None:
             found = Markup('<a href="{}">{}</a>').format(to.author(author), shown)

@@ -80,19 +80,13 @@ def source_path(url: str) -> PurePosixPath:
 
 
 def relative_url(source: str, target: str, fragment: str = "") -> str:
-    """Return the link from the page at URL `source` to the page or file at `target`.
+    """Return the link from the page at URL `source` to the page at URL `target`.
 
-    Climbs from the page to the folder it shares with the target, never past the page's
-    own folder (`authors/k/x/` -> `authors/m/y/` is `../../m/y/`, and to its own letter's
-    `authors/k/w/`, `../w/`): bytes count when every author page names dozens of others,
-    and the link depends only on the folder a page is in, so pages of one folder share
-    their fragments (`LinksFrom.scope`). Correct under any sub-path the site is published at.
+    Always climbs to the site root first (`../../tags/llm/`): a few bytes longer than the
+    shortest path, but plain string work, which matters at 10,000 pages, and correct under
+    any sub-path the site is published at.
     """
-    folders, parts = source.split("/")[:-2], target.split("/")
-    shared = 0
-    while shared < min(len(folders), len(parts) - 1) and folders[shared] == parts[shared]:
-        shared += 1
-    url = "../" * (source.count("/") - shared) + "/".join(parts[shared:]) or "./"
+    url = "../" * source.count("/") + target or "./"
     return f"{url}#{fragment}" if fragment else url
 
 
@@ -101,8 +95,8 @@ class LinksFrom:
 
     def __init__(self, source: str):
         self.source = source
-        self.scope = source.rsplit("/", 2)[0], source.count("/")
-        """The page's folder and depth: every link from the pages of one scope is the same."""
+        self.depth = source.count("/")
+        """Folders below the root: every link from pages of one depth is the same."""
 
     def paper(self, paper: Paper) -> str:
         return relative_url(self.source, url_for_paper(paper))
@@ -146,7 +140,7 @@ class LinksFrom:
 
     def file(self, path: str) -> str:
         """Link to a download or feed (`papers.bib`, `feed-llm.xml`) beside the pages."""
-        return relative_url(self.source, path)
+        return "../" * self.depth + path
 
 
 def reference_files(paper: Paper) -> tuple[tuple[str, str, str], ...]:

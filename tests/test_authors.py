@@ -63,11 +63,11 @@ def test_an_author_of_two_papers_gets_a_page_of_them_newest_first_with_co_author
     assert titles == ["../../../papers/new/", "../../../papers/old/"]
     co_authors = page[page.index('<p class="pa-coauthors">') :]
     assert re.findall(r'href="([^"]+)">([^<]+)</a>(?: \((\d+)\))?', co_authors) == [
-        ("../../l/ann-lee/", "Ann Lee", "2"),
-        ("../../a/#cy-ames", "Cy Ames", ""),
+        ("../../../authors/l/ann-lee/", "Ann Lee", "2"),
+        ("../../../authors/a/#cy-ames", "Cy Ames", ""),
     ]
     assert 'href="../../../author-bo-wu.xml"' in page
-    assert 'href="../#bo-wu"' in page
+    assert 'href="../../../authors/w/#bo-wu"' in page
 
 
 def test_an_author_of_two_papers_gets_a_feed_of_them_newest_first(
@@ -119,7 +119,10 @@ def test_letter_pages_keep_an_anchor_for_authors_with_a_page(
 ) -> None:
     entry = re.search(r'<li id="ann-lee">(.*)</li>', pages[PurePosixPath("authors/l.md")])
     assert entry is not None
-    assert entry.group(1) == '<a href="../l/ann-lee/">Ann Lee</a> <span class="pa-count">3</span>'
+    assert (
+        entry.group(1)
+        == '<a href="../../authors/l/ann-lee/">Ann Lee</a> <span class="pa-count">3</span>'
+    )
 
 
 def test_a_long_list_of_co_authors_is_cut_short_and_counted() -> None:
