@@ -55,8 +55,11 @@ def test_pages_link_their_icons_to_one_sprite_of_the_configured_icons(built_site
 
 
 def test_material_settings_leave_out_its_own_search(built_site: Path) -> None:
-    html = (built_site / "site" / "index.html").read_text()
-    settings = json.loads(re.search(r'<script id="__config"[^>]*>(.*?)</script>', html).group(1))
+    """Material's settings are javascripts/head.js's, not in every page."""
+    site = built_site / "site"
+    assert not any('id="__config"' in page.read_text() for page in site.rglob("*.html"))
+    head = (site / "javascripts" / "head.js").read_text()
+    settings = json.loads(re.search(r"^    \.\.\.(\{.*\}),$", head, re.MULTILINE).group(1))
     assert "search" not in settings
     assert not any(key.startswith("search.") for key in settings["translations"])
     assert settings["translations"]["clipboard.copy"]

@@ -385,8 +385,7 @@ class _Crawl:
         if response.content_type == "text/html":
             page = _parse(response)
             yield from (urljoin(url, found) for found in page.urls)
-            if page.config_text:
-                yield from _material_config_urls(url, page)
+            yield from _material_config_urls(url, page)
             expected = self.site_url + url.removeprefix(self.base)
             if page.canonical != expected:
                 self.broken.append(f"canonical {page.canonical!r} != {expected!r} on {url}")
@@ -407,8 +406,11 @@ class _Crawl:
 def _material_config_urls(page_url: str, page: _Page) -> Iterator[str]:
     """What Material's JavaScript loads: the sitemap (instant navigation) and, when the page
     has Material's search form, the search worker and index (as its bundle.js decides)."""
-    config = json.loads(page.config_text)
-    base = urljoin(page_url, config["base"])
+    found = _material_config(page_url, page)
+    if found is None:
+        return
+    config, source = found
+    base = urljoin(source, config["base"])
     base = base if base.endswith("/") else f"{base}/"
     if "navigation.instant" in config["features"]:
         yield urljoin(base, "sitemap.xml")
@@ -419,6 +421,26 @@ def _material_config_urls(page_url: str, page: _Page) -> Iterator[str]:
     if page.has_search_form:
         yield urljoin(page_url, config["search"])
         yield urljoin(base, "search/search_index.json")
+
+
+def _material_config(page_url: str, page: _Page) -> tuple[dict, str] | None:
+    """Material's settings as its script finds them, and the URL their `base` is relative
+    to: in the page (Zensical), or made by the javascripts/head.js the page loads, whose
+    `base` is the site's root, its folder's parent."""
+    if page.config_text:
+        return json.loads(page.config_text), page_url
+    for src in page.scripts:
+        if src.endswith("javascripts/head.js"):
+            script = urljoin(page_url, src)
+            return {**_settings_in_script(script), "base": ".."}, script
+    return None
+
+
+def _settings_in_script(url: str) -> dict:
+    text = _fetch(url).body.decode("utf-8")
+    found = re.search(r"^    \.\.\.(\{.*\}),$", text, re.MULTILINE)
+    assert found is not None, f"no settings in {url}"
+    return json.loads(found.group(1))
 
 
 def _same_origin(url: str, base: str) -> bool:

@@ -14,3 +14,15 @@ __md_scope={% if config.extra.scope %}new URL({{ config.extra.scope | tojson }},
 
 // The colour schemes of mkdocs.yml `theme.palette`, for javascripts/palette.js.
 __pa_palette={{ palette.json() }};
+{%- import "partials/settings.html" as settings with context %}
+
+// Material's settings (partials/settings.html), which its script reads from the element
+// `#__config` as it starts; `base` is the site's root, as __md_scope's default.
+document.head.append(Object.assign(document.createElement("script"), {
+  id: "__config",
+  type: "application/json",
+  textContent: JSON.stringify({
+    ...{{ settings.json(".") }},
+    base: new URL("..", document.currentScript.src).href,
+  }),
+}));
