@@ -2,9 +2,8 @@
 
 MkDocs reads it; Material and `theme_overrides/main.html` print it into `<head>`.
 Invariant: every string here is already escaped for the context it is printed in,
-because those templates print `page.meta` values raw: plain strings are HTML-escaped
-(safe as text and inside quoted attributes), and `jsonld` is JSON with `<`, `>` and `&`
-written as `\\u003c`-style escapes, so no value can close a `<script>` or an attribute.
+because those templates print `page.meta` values raw: strings are HTML-escaped, safe as
+text and inside quoted attributes, so no value can close an attribute or open a tag.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from markdown.extensions.toc import slugify
 from generator.bibtex_format import entry_type
 from generator.engines.mkdocs_pages import GENERATED_KEY
 from generator.markup import plain_text
-from generator.model import Paper, Tag
+from generator.model import Paper
 
 SUMMARY_LENGTH = 160
 # What YAML reads as a line break or refuses as unprintable, though JSON leaves it as it is.
@@ -83,8 +82,8 @@ def page_fields(title: str, description: str, **extra: object) -> dict[str, obje
     return {"title": escape(title), "description": escape(description), **extra}
 
 
-def paper_fields(paper: Paper, tags: list[Tag]) -> dict[str, object]:
-    """Return a paper page's front matter: Highwire tags for Google Scholar, JSON-LD, Open Graph."""
+def paper_fields(paper: Paper) -> dict[str, object]:
+    """Return a paper page's front matter: Highwire tags for Google Scholar, Open Graph."""
     summary = summarise(plain_text(paper.abstract) if paper.abstract else paper.title_text)
     citation: dict[str, object] = {
         "title": escape(paper.title_text),
@@ -101,41 +100,7 @@ def paper_fields(paper: Paper, tags: list[Tag]) -> dict[str, object]:
         citation["pdf_url"] = escape(paper.link("pdf") or "")
     if paper.doi:
         citation["doi"] = escape(paper.doi)
-    if paper.abstract:
-        citation["abstract"] = escape(plain_text(paper.abstract))
-    return page_fields(
-        paper.title_text,
-        summary,
-        og_type="article",
-        citation=citation,
-        jsonld=scholarly_article(paper, tags),
-    )
-
-
-def scholarly_article(paper: Paper, tags: list[Tag]) -> str:
-    """Return schema.org `ScholarlyArticle` JSON-LD, safe to print inside `<script>`.
-
-    What the page's other metadata gives in schema.org's terms, once: its one addition is
-    the tags (`keywords`). Left out, each said elsewhere on every page: the abstract (the
-    page and `citation_abstract`), a `headline` (the `name`), the `url` (the canonical
-    link and `og:url`) and a DOI `identifier` (the doi.org address in `sameAs`).
-    """
-    same_as = [f"https://arxiv.org/abs/{paper.arxiv}"] if paper.arxiv else []
-    same_as += [f"https://doi.org/{paper.doi}"] if paper.doi else []
-    article: dict[str, object] = {
-        "@context": "https://schema.org",
-        "@type": "ScholarlyArticle",
-        "name": paper.title_text,
-        "author": [{"@type": "Person", "name": name} for name in paper.authors],
-        "datePublished": paper.date.isoformat(),
-        "keywords": [tag.title for tag in tags],
-    }
-    if same_as:
-        article["sameAs"] = same_as
-    if paper.venue:
-        article["isPartOf"] = {"@type": "CreativeWork", "name": paper.venue}
-    text = json.dumps(article, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return page_fields(paper.title_text, summary, og_type="article", citation=citation)
 
 
 def summarise(text: str) -> str:

@@ -186,11 +186,10 @@ class PageMaker:
         index, site = self.index, self.site
         to = LinksFrom(url_for_paper(paper))
         try:
-            tags = [index.tag_of[slug] for slug in paper.tags]
             return self.page(
                 url_for_paper(paper),
                 "paper.md.j2",
-                paper_fields(paper, tags),
+                paper_fields(paper),
                 paper.source.path,
                 {
                     "paper": paper,

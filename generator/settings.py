@@ -29,7 +29,7 @@ class SiteInfo:
     name: str
     description: str
     url: str = "http://127.0.0.1:8000/"
-    """Public address ending in `/` (`site_url`): absolute links in feeds and JSON-LD."""
+    """Public address ending in `/` (`site_url`): absolute links in feeds."""
     upvotes_label: str | None = None
     """What a paper's `upvotes` count (`extra.upvotes_label`); None: upvotes are not shown."""
     compress_downloads: bool | None = None
@@ -59,8 +59,7 @@ class Project:
     site_dir: Path
     site: SiteInfo
     """Name, description and public address (`site_url`, from `SITE_URL` when set): the one
-    place feeds, JSON-LD and Open Graph take absolute URLs from, as canonical links and
-    the sitemap do."""
+    place feeds take absolute URLs from, as canonical links and the sitemap do."""
 
 
 class ConfigLoader(yaml.SafeLoader):

@@ -65,3 +65,16 @@ def shown(text: str) -> str:
     """What a plain-text field shows: the text as typed, whitespace collapsed, bidi controls
     removed (validation drops them). Entities are not decoded: `&lt;b&gt;` shows as typed."""
     return " ".join(BIDI_CONTROLS.sub("", text).split())
+
+
+# What the abstract shows as text: raw HTML in Markdown is never markup; entities are characters.
+ABSTRACT_TEXT = {
+    "attribute-breakout": "Double quote \"><svg onload=\"window.__pwned=3\"> and single quote '><svg onload='window.__pwned=3'>.",
+    "bidi-override": "Reads as txet desrever unless isolated.",
+    "html-entities": "Entities: <b>bold</b> & <script>window.__pwned=6</script>.",
+    "img-onerror": 'An image <img src=x onerror="window.__pwned=2"> inline',
+    "markdown-structure": '<div onmouseover="window.__pwned=5">\nraw HTML block\n</div>',
+    "script-close": "JSON-LD ends here: </script><script>window.__pwned=4</script> <!-- and a comment opener",
+    "script-element": "Before <script>window.__pwned=1</script> after.",
+    "template-syntax": "Jinja: {{ 7*7 }} and {% raw %}{{ config.site_name }}{% endraw %} and {# hidden #}.",
+}
