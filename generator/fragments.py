@@ -15,7 +15,7 @@ from generator.index import ArchiveIndex, Author, co_authors
 from generator.model import Paper
 from generator.urls import LinksFrom
 
-CO_AUTHOR_COUNT = 100
+CO_AUTHOR_COUNT = 50
 """Co-authors an author's page names; the rest are counted (their papers name them all)."""
 
 

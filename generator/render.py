@@ -52,7 +52,7 @@ Pages = dict[PurePosixPath, PageContent]
 
 RECENT_COUNT = 10
 PROLIFIC_COUNT = 30
-AUTHOR_FEED_SIZE = 20
+AUTHOR_FEED_SIZE = 10
 """Entries of an author's feed: enough for a reader to see what is new since last time."""
 
 
