@@ -47,8 +47,8 @@ ARCHIVE_FILES = ("papers.bib", "papers.ris", "papers.csl.json", "papers.json", "
 """The files of the whole archive, in the order the Stats page lists them."""
 GZIP_LEVEL = 6
 """gzip's own default: level 9 makes these files barely smaller (about 1%) and takes
-markedly longer, paid again on every edit the live preview shows, since these files change
-with any paper."""
+markedly longer, paid again by every build after an edit, since these files change with
+any paper (the live preview keeps them plain: serve.GeneratorSource)."""
 
 
 @dataclass(frozen=True)
