@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 import string
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 
 from generator.model import MONTH_NAMES, Paper
 from generator.slugs import to_slug
@@ -71,14 +71,18 @@ def assign_citation_keys(papers: Iterable[Paper]) -> dict[str, str]:
     keys: dict[str, str] = {}
     taken: set[str] = set()
     for paper in sorted(papers, key=lambda p: (p.added or p.date, p.date, p.id)):
-        base = citation_key_base(paper)
-        suffixes = _key_suffixes()
-        key = base
-        while key in taken:
-            key = base + next(suffixes)
+        key = keys[paper.id] = unique_key(citation_key_base(paper), taken)
         taken.add(key)
-        keys[paper.id] = key
     return keys
+
+
+def unique_key(base: str, taken: Collection[str]) -> str:
+    """`base`, or `base` with the first suffix (`b`, `c` ...) that makes a key not `taken`."""
+    suffixes = _key_suffixes()
+    key = base
+    while key in taken:
+        key = base + next(suffixes)
+    return key
 
 
 def _key_suffixes() -> Iterator[str]:

@@ -1,6 +1,6 @@
 """What the last `generate` left in `build/cache/`, so the next one redoes only what changed.
 
-Storage only: the incremental module (incremental.py) is its one user, and decides what
+Storage only: the incremental module (incremental/) is its one user, and decides what
 each memory is keyed by and when it holds.
 
 Memories, each dropped when something it depends on changes:

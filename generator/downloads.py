@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import functools
 import gzip
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -113,14 +113,8 @@ def plan_downloads(
     for name, published in archive_files(compressed).items():
         make = functools.partial(_gzipped, archive_wide[name]) if compressed else archive_wide[name]
         plans[PurePosixPath(published)] = PagePlan(make, Shows.download(published, *index.papers))
-    for paper in index.papers:
-        if only_papers is None or paper.id in only_papers:
-            ris, csl = (PurePosixPath(path) for _, path, _ in reference_files(paper))
-            reference = found[paper.id]
-            plans[ris] = PagePlan(functools.partial(_ris, reference), Shows.download("ris", paper))
-            plans[csl] = PagePlan(
-                functools.partial(paper_csl_json, reference), Shows.download("csl", paper)
-            )
+    own = index.papers if only_papers is None else [p for p in index.papers if p.id in only_papers]
+    plans.update(plan_paper_downloads(exports, own))
     tag_feeds = newest_by_tag(newest_first, index.tags, FEED_SIZE)
     for tag in index.tags:
         papers = index.by_tag[tag.slug]
@@ -138,6 +132,19 @@ def plan_downloads(
     plans.update(
         {path: PagePlan.ready(text) for path, text in lookup_files(index, _lookup_record).items()}
     )
+    return plans
+
+
+def plan_paper_downloads(exports: Exports, papers: Iterable[Paper]) -> Plans:
+    """Plan the RIS and CSL-JSON files of each of `papers`."""
+    plans: Plans = {}
+    for paper in papers:
+        ris, csl = (PurePosixPath(path) for _, path, _ in reference_files(paper))
+        reference = exports.references[paper.id]
+        plans[ris] = PagePlan(functools.partial(_ris, reference), Shows.download("ris", paper))
+        plans[csl] = PagePlan(
+            functools.partial(paper_csl_json, reference), Shows.download("csl", paper)
+        )
     return plans
 
 

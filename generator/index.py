@@ -269,21 +269,27 @@ def _authors(
     named = {key: names[0] for key, names in ranked.items()}
     keys = sorted(people, key=lambda key: (*_by_name_of(named[key]), key[0]))
     slugs = _author_slugs([(named[key], key[0]) for key in keys])
-    authors = {}
-    for key, slug in zip(keys, slugs, strict=True):
-        name = named[key]
-        family_name = _family_name(name)
-        initial = to_slug(family_name)[:1]
-        letter = initial if initial.isalpha() else "other"
-        has_page = len(people[key]) >= AUTHOR_PAGE_MIN
-        orcid = key[0] or None
-        others = tuple(ranked[key][1:])
-        authors[key] = Author(name, slug, family_name, letter, has_page, orcid, others)
+    authors = {
+        key: author_of(named[key], slug, len(people[key]), key[0] or None, tuple(ranked[key][1:]))
+        for key, slug in zip(keys, slugs, strict=True)
+    }
     by_author = {authors[key].slug: tuple(people[key]) for key in keys}
     bylines = {
         paper.id: tuple(authors[person(paper, name)] for name in paper.authors) for paper in papers
     }
     return by_author, bylines
+
+
+def author_of(
+    name: str, slug: str, papers: int, orcid: str | None = None, other_names: tuple[str, ...] = ()
+) -> Author:
+    """The `Author` spelled `name`, slugged `slug`, of `papers` papers: their family name,
+    letter page, and whether they have a page of their own."""
+    family_name = _family_name(name)
+    initial = to_slug(family_name)[:1]
+    letter = initial if initial.isalpha() else "other"
+    has_page = papers >= AUTHOR_PAGE_MIN
+    return Author(name, slug, family_name, letter, has_page, orcid, other_names)
 
 
 def _author_slugs(people: list[tuple[str, str]]) -> list[str]:

@@ -2,8 +2,8 @@
 digests of what each generated page shows, so an unchanged page is told from a changed
 one without making it.
 
-Apart from incremental.py, which decides when a key (or the last run's) is used, because
-these are contracts with the stages: what pages show of a paper other than its own
+Apart from the incremental module, which decides when a key (or the last run's) is used,
+because these are contracts with the stages: what pages show of a paper other than its own
 (`shown_in_lists`), what the indexes read of it (`indexed_fields`), what related papers
 are found from (`related_text`). A stage that reads more breaks the cache, which
 tests/test_incremental.py catches by editing every field.

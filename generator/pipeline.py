@@ -25,7 +25,7 @@ from generator.parallel import split, worker_count
 from generator.plans import PagePlan, Plans
 from generator.progress import Progress
 from generator.reading import checked_archive, load_archive, load_hand_written_pages
-from generator.render import plan_pages, render_each
+from generator.render import plan_pages, plan_paper_pages, render_each
 from generator.settings import CONFIG_FILE, Project, SiteInfo, load_project
 from generator.write import WriteReport, merge_pages, write_streams
 
@@ -52,9 +52,10 @@ class GenerateResult:
     report: WriteReport
     page_count: int
     seconds: float
-    related_pending: bool = False
-    """Pages were left as the last run made them (`related_later`): the related papers, or
-    the lists that show an edited paper. Run again to bring them up to date."""
+    first_look: bool = False
+    """Only the edited papers' own pages were made, placed in the last run's indexes
+    (incremental/first_look.py); run again to bring the rest of the site up to date. Their
+    links may name pages and anchors only that run makes."""
 
 
 def generate(
@@ -63,20 +64,20 @@ def generate(
     strict: bool = False,
     workers: int | None = None,
     cache: GenerateCache | None = None,
-    related_later: bool = False,
+    first_look: bool = False,
     progress: Progress | None = None,
 ) -> GenerateResult:
     """Validate the archive and write its Markdown pages into `docs_dir`.
 
-    Incremental (incremental.py): what did not change since the last run is neither read,
+    Incremental (incremental/): what did not change since the last run is neither read,
     rendered nor written again, and the bytes written are the same as without it. Large
     batches of files to read or pages to render are shared among up to `workers` forked
     processes (None: one per core; parallel.py says when to pass 1).
 
     The live preview keeps the `cache` in memory (`open_cache`, `save_cache`), and passes
-    `related_later`: an edit that changes related papers, or what lists show of a paper,
-    writes the paper's own page first and leaves the rest to the next run
-    (`related_pending`), so the edit shows first. Steps are shown on `progress`.
+    `first_look`: then a run after an edit to papers may write only their own pages, and
+    leave the rest to the next run (`GenerateResult.first_look`), so that the edit shows
+    first. Steps are shown on `progress`.
     """
     started = time.perf_counter()
     progress = progress or Progress()
@@ -87,9 +88,9 @@ def generate(
             vocabulary, files = reuse.load(today or datetime.date.today(), workers, step)  # load
             archive, warnings = checked_archive(project, vocabulary, files, strict)  # validate
         with progress.step("Indexing and finding related papers", "indexes") as step:
-            index, exports, pending = reuse.index(archive, project.site, workers, related_later)
-            reused = " (related papers as the last run found them)" if reuse.related_reused else ""
-            step.detail = f"{len(archive.papers)} papers{reused}"
+            index, exports = reuse.index(archive, project.site, workers, first_look)
+            first = " (a first look at the edited ones)" if reuse.first_look else ""
+            step.detail = f"{len(archive.papers)} papers{first}"
         with progress.step("Rendering and writing pages", "pages") as step:
             hand_written = load_hand_written_pages(project.pages_dir)
             plan = functools.partial(_plan_all, index, project.site, exports, hand_written)
@@ -112,7 +113,7 @@ def generate(
         if cache is None:
             save_cache(project, memory)
     seconds = time.perf_counter() - started
-    return GenerateResult(archive, warnings, report, page_count, seconds, pending)
+    return GenerateResult(archive, warnings, report, page_count, seconds, reuse.first_look)
 
 
 def _plan_all(
@@ -121,8 +122,12 @@ def _plan_all(
     exports: Exports,
     hand_written: Mapping[PurePosixPath, bytes],
     only_papers: frozenset[str] | None,
+    own_pages_only: bool = False,
 ) -> Plans:
-    """Plan the generated pages (`render.plan_pages`) and the hand-written ones."""
+    """Plan the generated pages (`render.plan_pages`) and the hand-written ones; or with
+    `own_pages_only`, only the own pages of `only_papers` (a first look at an edit)."""
+    if own_pages_only:
+        return plan_paper_pages(index, site, exports, only_papers or ())
     copied = {path: PagePlan.ready(content) for path, content in hand_written.items()}
     return merge_pages(plan_pages(index, site, exports, only_papers), copied)
 

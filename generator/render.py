@@ -15,7 +15,13 @@ from pathlib import PurePosixPath
 
 from markupsafe import Markup
 
-from generator.downloads import Exports, archive_files, make_exports, plan_downloads
+from generator.downloads import (
+    Exports,
+    archive_files,
+    make_exports,
+    plan_downloads,
+    plan_paper_downloads,
+)
 from generator.errors import PaperArchiveError, UnexpectedError
 from generator.export import atom_feed
 from generator.formatting import letter_label, paper_buttons, plain_citation, template_environment
@@ -124,6 +130,18 @@ def plan_pages(
         page_fields("Find a paper by its id", "Go to a paper by its arXiv id, DOI or key."),
     )
     return plan.plans | plan_downloads(index, site, exports, compressed, only_papers)
+
+
+def plan_paper_pages(
+    index: ArchiveIndex, site: SiteInfo, exports: Exports, papers: Collection[str]
+) -> Plans:
+    """Plan the own pages and files of `papers` (ids) alone: what the live preview shows
+    of an edit first, the rest following in a run of its own."""
+    plan = Planner(index, site)
+    for paper_id in sorted(papers):
+        plan.paper(index.by_id[paper_id], exports.entries[paper_id])
+    shown = [index.by_id[paper_id] for paper_id in sorted(papers)]
+    return plan.plans | plan_paper_downloads(exports, shown)
 
 
 class Planner:

@@ -4,10 +4,9 @@ every saved change (the engine's half serves the pages: `engines/`).
 Invariant: a broken paper file reports its problems and returns nothing, so the engine
 keeps the last good pages on screen; the preview never stops on a validation error. The
 cache stays in memory between runs and is saved once, when the preview stops. An edit
-is shown first on its paper's page: with the related papers as they were when it changes
-the text they are found from, and before the pages listing the paper when it changes
-what they show of it; the engine runs again at once (`Regenerated.again`) to bring those
-up to date, and the settled site is a full build's.
+to a paper is shown first on its paper's own page (incremental/first_look.py), with the
+related papers and lists as they were; the engine runs again at once
+(`Regenerated.first_look`) to bring the rest up to date, and the settled site is a full build's.
 """
 
 from __future__ import annotations
@@ -49,8 +48,8 @@ class GeneratorSource:
                 cache=self.cache,
                 # Forking is safe only before the server's threads start.
                 workers=None if first else 1,
-                # Show an edit first; related papers and lists follow in a run of their own.
-                related_later=not first and not self.catching_up,
+                # Show an edit first; the rest of the site follows in a run of its own.
+                first_look=not first and not self.catching_up,
                 progress=progress,
             )
         except ArchiveError as error:
@@ -61,7 +60,7 @@ class GeneratorSource:
             return None
         for problem in result.warnings:
             self.report(str(problem), True)
-        self.catching_up = result.related_pending
+        self.catching_up = result.first_look
         written, deleted = result.report.written, result.report.deleted
         return Regenerated(
             written=tuple(written),
@@ -70,7 +69,7 @@ class GeneratorSource:
                 f"generate {result.seconds:.2f} s: {len(written)} page(s) changed,"
                 f" {len(deleted)} removed"
             ),
-            again=result.related_pending,
+            first_look=result.first_look,
             same_settings=self.settings.unchanged(),
         )
 

@@ -131,7 +131,7 @@ def _held(target: str, data: bytes) -> bool | None:
 def _write_new(target: str, data: bytes) -> None:
     """Write a file that did not exist, in place: cheaper than a temporary file and a
     rename, and as safe, since no reader had a previous version to lose. A run killed
-    midway leaves no cache (incremental.py), so the next compares every file's bytes."""
+    midway leaves no cache (incremental/), so the next compares every file's bytes."""
     try:
         handle = open(target, "xb")  # noqa: SIM115 (closed below, after a failed write too)
     except FileExistsError:  # appeared meanwhile: replace it as any other

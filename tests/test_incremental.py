@@ -1,4 +1,4 @@
-"""Incremental generation (generator/incremental.py): a cached run writes the same bytes as
+"""Incremental generation (generator/incremental/): a cached run writes the same bytes as
 a run from nothing, after every kind of edit a curator makes, and skips what did not change."""
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ import pytest
 import yaml
 
 from generator.incremental import CACHE_FILE
-from generator.index import build_indexes
 from generator.model import Paper
-from generator.pipeline import generate, load_archive, load_project, open_cache
+from generator.pipeline import generate, load_project, open_cache
 from generator.serve import SettingsWatch
 from tests.conftest import SAMPLE_PAPERS, copy_project, published_paper_files
 
@@ -60,7 +59,7 @@ def sample_copy(destination: Path) -> Path:
 def spy(monkeypatch: pytest.MonkeyPatch, name: str, record: Callable[..., object]) -> list[object]:
     """Wrap `<module>.<name>` (`pipeline.generate`'s or `incremental`'s); return the list of
     what `record` makes of each call."""
-    import generator.incremental as incremental
+    import generator.incremental.stages as incremental
     import generator.pipeline as pipeline
 
     build = pipeline if hasattr(pipeline, name) else incremental
@@ -308,36 +307,6 @@ def test_an_edit_no_other_page_shows_plans_only_that_papers_page(
     result = generate(load_project(root))
     assert planned == [frozenset({SUBJECT})]
     assert result.page_count == len(generated(root))
-    assert generated(root) == from_nothing(root, tmp_path / "fresh")
-
-
-def test_related_papers_left_for_later_are_brought_up_to_date_by_the_next_run(
-    generated_copy: Path,
-    tmp_path: Path,
-) -> None:
-    root = generated_copy
-    papers = root / "papers"
-    related = build_indexes(load_archive(load_project(root))[0]).related
-    subject = read_yaml(papers / f"{SUBJECT}.yaml")
-    # A paper not yet related to the subject, given the subject's words: now it is.
-    unrelated = next(paper for paper in sorted(related) if SUBJECT not in (paper, *related[paper]))
-    words = f"{subject['title']}. {subject['abstract']}"
-    change(unrelated, "abstract", lambda abstract: f"{words} {abstract}")(papers)
-    first = generate(load_project(root), related_later=True)
-    assert first.related_pending
-    assert f"papers/{unrelated}.md" in {path.as_posix() for path in first.report.written}
-    fresh = from_nothing(root, tmp_path / "fresh")
-    assert generated(root) != fresh  # the related lists are the last run's
-    assert not generate(load_project(root)).related_pending
-    assert generated(root) == fresh
-
-
-def test_related_papers_are_not_left_for_later_when_a_paper_is_added(
-    generated_copy: Path, tmp_path: Path
-) -> None:
-    root = generated_copy
-    add_paper(root / "papers")
-    assert not generate(load_project(root), related_later=True).related_pending
     assert generated(root) == from_nothing(root, tmp_path / "fresh")
 
 

@@ -7,6 +7,7 @@ to see (a page, a log line), for up to a generous timeout, never for a fixed tim
 from __future__ import annotations
 
 import datetime
+import logging
 import socket
 import subprocess
 import sys
@@ -28,12 +29,9 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from generator.cache import CACHE_FILE
 from generator.engines import Regenerated
 from generator.engines.mkdocs_build import MkDocsSteps
-from generator.engines.mkdocs_preview import (
-    ChangesObserver,
-    CompiledTemplates,
-    PreviewSite,
-    preview_theme,
-)
+from generator.engines.mkdocs_preview import PreviewSite
+from generator.engines.mkdocs_templates import CompiledTemplates, preview_theme
+from generator.engines.mkdocs_watch import ChangesObserver
 from generator.paperfile import format_paper_file
 from generator.progress import Progress
 from generator.serve import GeneratorSource
@@ -175,7 +173,7 @@ def test_reading_a_watched_file_is_not_a_change(tmp_path: Path) -> None:
     assert [event for event in seen if not event.endswith(" marker")] == []
 
 
-def test_each_saved_edit_rebuilds_the_preview_once(
+def test_each_saved_edit_rebuilds_the_preview_once_and_catches_up_once(
     preview: tuple[Path, str, Path, subprocess.Popen[bytes]],
 ) -> None:
     root, base, log, _ = preview
@@ -184,10 +182,9 @@ def test_each_saved_edit_rebuilds_the_preview_once(
     for path in [*(root / "papers").iterdir(), *(root / "pages").rglob("*.md")]:
         path.read_bytes()
     paper_file = root / "papers" / f"{PAPER}.yaml"
-    # Notes show on the paper's own page only, in no list, and related papers are not
-    # found from them: one rebuild each.
+    # Each edit: a first look at the paper's page, then the rest of the site, no more.
     original = paper_file.read_text()
-    for count, note in enumerate(("First reading note.", "Second reading note."), start=2):
+    for count, note in zip((3, 5), ("First reading note.", "Second reading note."), strict=True):
         paper_file.write_text(f"{original}notes: {note}\n")
         assert wait_for(lambda note=note: note in fetch(f"{base}papers/{PAPER}/")[1]), (
             log.read_text()
@@ -305,7 +302,7 @@ def test_the_preview_rebuilds_each_edit_as_a_full_build_would(
         kept, result = preview.kept, _regenerated(source, first=False)
         assert result.same_settings and result.written, kind
         preview.update(result, MkDocsSteps(Progress()))
-        while result.again:  # related papers follow an edit to what they are found from
+        while result.first_look:  # the rest of the site follows a first look at an edit
             result = _regenerated(source, first=False)
             preview.update(result, MkDocsSteps(Progress()))
         assert preview.kept is kept, f"{kind}: built in full"
@@ -347,9 +344,9 @@ def test_an_edit_shows_on_its_paper_page_first_and_in_the_lists_right_after(
     _edited(root / "papers" / f"{PAPER}.yaml", lambda f: f.update(title="Retitled Paper"))
     first = _regenerated(source, first=False)
     shown_first = showing("Retitled Paper")
-    assert first.again and f"papers/{PAPER}.md" in shown_first
+    assert first.first_look and f"papers/{PAPER}.md" in shown_first
     second = _regenerated(source, first=False)
-    assert not second.again and shown_first < showing("Retitled Paper")
+    assert not second.first_look and shown_first < showing("Retitled Paper")
 
 
 def test_the_preview_keeps_the_archive_wide_downloads_plain(tmp_path: Path) -> None:
@@ -369,3 +366,30 @@ def test_the_preview_keeps_the_archive_wide_downloads_plain(tmp_path: Path) -> N
     _regenerated(source, first=True)
     assert (project.docs_dir / "papers.bib").is_file()
     assert not list(project.docs_dir.glob("papers*.gz"))
+
+
+def test_a_first_look_at_a_new_author_warns_of_no_link_the_next_rebuild_makes(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The first look links a new author's entry on a letter page only the rebuild after
+    it writes: no warning then, and none once it is written."""
+    root = copy_project(tmp_path / "archive")
+    project = load_project(root)
+    source = GeneratorSource(project, lambda text, error: pytest.fail(text) if error else None)
+    preview = PreviewSite(project, tmp_path / "preview", "http://127.0.0.1:8000/")
+    preview.update(_regenerated(source, first=True), MkDocsSteps(Progress()))
+    _edited(
+        root / "papers" / f"{PAPER}.yaml",
+        lambda f: f.update(authors=[*f["authors"], "Quinn Qzzyxian"]),
+    )
+    caplog.clear()
+    first = _regenerated(source, first=False)
+    assert first.first_look
+    preview.update(first, MkDocsSteps(Progress()))
+    page = (preview.site_dir / "papers" / PAPER / "index.html").read_text(encoding="utf-8")
+    assert 'authors/q/#quinn-qzzyxian"' in page
+    catching_up = _regenerated(source, first=False)
+    assert not catching_up.first_look
+    preview.update(catching_up, MkDocsSteps(Progress()))
+    assert 'id="quinn-qzzyxian"' in (preview.site_dir / "authors" / "q" / "index.html").read_text()
+    assert not [record for record in caplog.records if record.levelno >= logging.WARNING]

@@ -45,8 +45,10 @@ class Regenerated:
     """Generated pages removed: their built pages must go from the preview too."""
     summary: str
     """One line saying what the run did, for the preview's "updated" line."""
-    again: bool = False
-    """Run again at once: related papers were left as they were (`related_later`)."""
+    first_look: bool = False
+    """The pages written show an edit first, placed in the last run's lists: run again at
+    once to bring the rest up to date. Their links may name pages and anchors that only
+    that run writes."""
     same_settings: bool = False
     """The engine's configuration and theme are as the last run found them: the pages
     `written` and `deleted` are all that changed."""

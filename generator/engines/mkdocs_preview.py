@@ -7,9 +7,9 @@ the configuration or the theme changed, is MkDocs' full build; a rebuild after a
 renders only the pages the generator changed, into MkDocs' model of the site kept from
 the last build (`KeptSite`), for the preview only, never for publishing. After every
 rebuild the pages it wrote are those a full build would write, and the browser reloads
-once they are all written.
-An edit to the text related papers are found from is shown first, with the related
-papers as they were; a second rebuild, queued at once, brings them up to date.
+once they are all written. An edit to a paper is shown first on its own page, a first
+look (`Regenerated.first_look`) placed in the lists as they were; a second rebuild,
+queued at once, brings the rest of the site up to date.
 Saved files are seen through the system's file events (inotify, FSEvents), or with
 `poll` by checking every file twice a second, which also works on network and Docker
 mounts that pass no events.
@@ -17,8 +17,8 @@ mounts that pass no events.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import os
 import shutil
 import signal
 import tempfile
@@ -29,8 +29,6 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import jinja2
-import jinja2.bccache
-import watchdog.observers
 from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
@@ -39,12 +37,12 @@ from mkdocs.livereload import LiveReloadServer, _serve_url
 from mkdocs.structure.files import File, Files, InclusionLevel, file_sort_key, set_exclusions
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.theme import Theme
-from watchdog import events
 
 from generator.engines.mkdocs_build import MkDocsSteps
 from generator.engines.mkdocs_pages import GeneratedPages
 from generator.engines.mkdocs_progress import LAST, PageEvents, event_priority
+from generator.engines.mkdocs_templates import CompiledTemplates, preview_theme
+from generator.engines.mkdocs_watch import ChangesObserver
 from generator.progress import Progress
 from generator.settings import CONFIG_FILE
 
@@ -90,7 +88,7 @@ def serve_forever(
         if first:
             for line in shown.summary_lines():
                 report(line, False)
-        if result.again:
+        if result.first_look:
             report("Lists and related papers are updated next.", False)
             (queue_dir / "related-papers").write_text(str(time.time_ns()), encoding="utf-8")
 
@@ -146,7 +144,7 @@ class PreviewSite:
         if (
             site is None
             or not result.same_settings
-            or not site.rebuild(self.unbuilt, self.removed, steps)
+            or not site.rebuild(self.unbuilt, self.removed, steps, result.first_look)
         ):
             config = preview_config(self.project, self.site_dir, self.serve_url, self.compiled)
             site = KeptSite.built(config, self.serve_url, steps)
@@ -214,10 +212,18 @@ class KeptSite:
         site._release(file.page for file in site.files.documentation_pages() if file.page)
         return site
 
-    def rebuild(self, written: set[str], removed: set[str], steps: MkDocsSteps) -> bool:
+    def rebuild(
+        self, written: set[str], removed: set[str], steps: MkDocsSteps, first_look: bool = False
+    ) -> bool:
         """Render the pages and copy the files at `written` (source paths), and forget
         those at `removed` (their output is gone already); False when the navigation or
-        a plugin needs a full build instead (the model is then spent)."""
+        a plugin needs a full build instead (the model is then spent). The links of a
+        `first_look`'s pages are not checked: they may name what the rebuild queued next
+        makes (an edit's new author's entry on their letter page)."""
+        with _links_unchecked(self.config, first_look):
+            return self._rebuild(written, removed, steps)
+
+    def _rebuild(self, written: set[str], removed: set[str], steps: MkDocsSteps) -> bool:
         files, config = self.files, self.config
         gone = [files.src_uris[path] for path in removed if path in files.src_uris]
         new = sorted(path for path in written if path not in files.src_uris)
@@ -270,6 +276,20 @@ class KeptSite:
                 page.markdown = page.content = None
 
 
+@contextlib.contextmanager
+def _links_unchecked(config: MkDocsConfig, unchecked: bool) -> Iterator[None]:
+    """While the block runs, when `unchecked`, links to missing pages and anchors are
+    logged for debugging only, not warned of."""
+    links = config.validation.links
+    levels = (links.not_found, links.anchors)
+    if unchecked:
+        links.not_found = links.anchors = logging.DEBUG
+    try:
+        yield
+    finally:
+        links.not_found, links.anchors = levels
+
+
 SITEMAP = "sitemap.xml"
 """MkDocs' sitemap, rendered from the list of every page."""
 
@@ -301,83 +321,6 @@ def _named(nav: object) -> Iterator[str]:
     elif isinstance(nav, list):
         for item in nav:
             yield from _named(item)
-
-
-class ChangesObserver(watchdog.observers.Observer):  # type: ignore[misc,valid-type]
-    """The system's file events, but only those that change something: to inotify,
-    opening or reading a file is an event too, and each rebuild reads the vocabulary
-    and the hand-written pages, which would start the next rebuild, forever."""
-
-    def schedule(  # type: ignore[no-untyped-def,override]
-        self, event_handler, path, *, recursive=False, event_filter=None, follow_symlink=False
-    ):
-        return super().schedule(
-            event_handler,
-            path,
-            recursive=recursive,
-            event_filter=event_filter or CHANGES,
-            follow_symlink=follow_symlink,
-        )
-
-
-CHANGES = [
-    events.FileCreatedEvent,
-    events.FileModifiedEvent,
-    events.FileClosedEvent,
-    events.FileMovedEvent,
-    events.FileDeletedEvent,
-    events.DirCreatedEvent,
-    events.DirMovedEvent,
-    events.DirDeletedEvent,
-]
-"""Every kind of event but opening and closing a file unchanged."""
-
-
-class CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled theme templates, in memory for the preview's life: MkDocs makes a new Jinja
-    environment for every build, and compiling Material's templates again took 0.8 s of
-    each rebuild. Jinja checks each template's source checksum, so an edited override is
-    compiled afresh."""
-
-    def __init__(self) -> None:
-        self._code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self._code:
-            bucket.bytecode_from_string(self._code[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._code[bucket.key] = bucket.bytecode_to_string()
-
-
-def preview_theme(theme: Theme, compiled: CompiledTemplates) -> None:
-    """Make the environments `theme` creates share `compiled`, and list theme files
-    without walking hidden folders (`ThemeFiles`)."""
-    make_environment = theme.get_env
-
-    def get_env() -> jinja2.Environment:
-        environment = make_environment()
-        environment.loader = ThemeFiles(theme.dirs)
-        environment.bytecode_cache = compiled
-        return environment
-
-    theme.get_env = get_env  # type: ignore[method-assign]
-
-
-class ThemeFiles(jinja2.FileSystemLoader):
-    """A theme loader whose listing skips hidden folders. MkDocs lists a theme's files on
-    every build to copy its static ones, and copies none from a hidden folder (its filter
-    drops `.*` paths); Material's `.icons` holds 14,300 of its 14,500 files, and listing
-    and filtering them took 0.2 s of each rebuild."""
-
-    def list_templates(self) -> list[str]:
-        found = set()
-        for searchpath in self.searchpath:
-            for folder, subfolders, names in os.walk(searchpath, followlinks=self.followlinks):
-                subfolders[:] = [name for name in subfolders if not name.startswith(".")]
-                relative = Path(folder).relative_to(searchpath).as_posix()
-                found.update(name if relative == "." else f"{relative}/{name}" for name in names)
-        return sorted(found)
 
 
 def _remove_output(site_dir: Path, source: PurePosixPath) -> None:

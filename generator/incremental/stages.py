@@ -1,12 +1,6 @@
-"""Incremental generation: each stage's work reused from the last run where its inputs are
-the same, so an edit redoes only what it changes.
+"""Each stage's reuse of the last run's work, in the pipeline's order (`Incremental`).
 
-The one module that knows the cache (cache.py): every key, digest and reuse decision is
-here, around the pure stages, which know nothing of it. Invariant: a run with the cache
-writes the same bytes as one without (tests/test_incremental.py edits every field of
-`Paper`, the vocabulary and a hand-written page, and compares). What other pages show of
-a paper (`shown_in_lists`) and what the indexes read of it (`indexed_fields`) are listed
-with the page keys (pagekeys.py) and held to that test.
+Part of the incremental module (its package docstring says what it holds to).
 """
 
 from __future__ import annotations
@@ -15,9 +9,8 @@ import contextlib
 import dataclasses
 import datetime
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
-from typing import TypeVar
 
 from generator import slugs
 from generator.cache import (
@@ -32,11 +25,13 @@ from generator.cache import (
     write_cache,
 )
 from generator.downloads import Exports, make_exports
+from generator.incremental.first_look import edited_papers, provisional_index
+from generator.incremental.memos import KeptKeys, keyed, reused_exports
 from generator.index import RELATED_COUNT, ArchiveIndex, build_indexes, with_edited
 from generator.model import Archive, Paper
 from generator.pagekeys import PageKeys, indexed_fields, related_text, shown_in_lists
 from generator.parallel import forked, worker_count
-from generator.plans import Plans, Shows
+from generator.plans import Plans
 from generator.progress import Step
 from generator.reading import (
     Validated,
@@ -48,9 +43,6 @@ from generator.reading import (
     validate_file,
 )
 from generator.settings import Project, SiteInfo
-
-Key = TypeVar("Key")
-Made = TypeVar("Made")
 
 
 def open_cache(project: Project) -> GenerateCache:
@@ -75,14 +67,16 @@ class Incremental:
         self._index: ArchiveIndex | None = None
         self._shown: object = None
         self._keys: dict[PurePosixPath, str | None] = {}
-        self._shows: dict[PurePosixPath, tuple[Shows, str]] = {}
-        self._planned = cache.keys
+        self._kept: tuple[str, KeptKeys] | None = None
         self._rebuilt = True
-        self._lists_later = False
-        self._common = ""
-        self.related_reused = False
-        """Related papers are the last run's (`index`)."""
+        self._first_look: frozenset[str] | None = None
+        """The edited papers, when this run is a first look at them (`first_look.py`)."""
         slugs.remember(cache.slugs)
+
+    @property
+    def first_look(self) -> bool:
+        """This run is a first look at an edit (`index`): only the edited papers' own pages."""
+        return self._first_look is not None
 
     def load(
         self, today: datetime.date, workers: int | None, step: Step
@@ -129,64 +123,78 @@ class Incremental:
         return vocabulary, [(memo.result, memo.problems) for memo in memos]
 
     def index(
-        self, archive: Archive, site: SiteInfo, workers: int | None, related_later: bool
-    ) -> tuple[ArchiveIndex, Exports, bool]:
-        """Return the indexes, each paper's exports, and whether pages were left for a run
-        of their own (`related_later`, a preview showing an edit first): related papers as
-        the last run found them (the texts they are found from changed, but no paper was
-        added or removed), or the pages listing a paper whose listing changed."""
+        self, archive: Archive, site: SiteInfo, workers: int | None, first_look: bool
+    ) -> tuple[ArchiveIndex, Exports]:
+        """Return the indexes and each paper's exports. With `first_look`, a run after
+        edits to papers (none added or removed, the vocabulary and settings the same) is a
+        first look at them (`first_look.py`): indexes enough for their own pages, and
+        their exports alone."""
         cache = self.cache
+        if first_look and cache.index is not None and cache.shown is not None:
+            edited = edited_papers(cache.index, archive)
+            if edited and cache.shown[0] == site:  # type: ignore[index]
+                self._first_look = frozenset(edited)
+                index = provisional_index(cache.index, edited)
+                return index, make_exports(index, site, list(edited.values()))
         related_key = self._related_key(archive)
-        known, pending = cache.related and cache.related[1], False
-        if cache.related is None or cache.related[0] != related_key:
-            same_papers = known is not None and known.keys() == {p.id for p in archive.papers}
-            known, pending = (known, True) if related_later and same_papers else (None, False)
-        self.related_reused = known is not None
+        known = cache.related[1] if cache.related and cache.related[0] == related_key else None
         with _related_finder(archive, known, workers) as related:
             # Related papers may be found in a second process while this one builds the rest.
             reindexed = self._reindexed(archive)
             self._rebuilt = reindexed is None
             index = reindexed or build_indexes(archive, {})
-            exports = self._exports(index, site)
+            exports = reused_exports(cache, index, site, self.file_digests)
             index = dataclasses.replace(index, related=related())
-        if not pending:  # a stale map keeps its old key, so the next run finds them again
-            self._related = (related_key, index.related)
+        self._related = (related_key, index.related)
         self._index = index
-        self._lists_later = related_later and self._listing_edited(index)
-        return index, exports, pending or self._lists_later
+        return index, exports
 
     def plan(
         self,
         index: ArchiveIndex,
         site: SiteInfo,
         hand_written: Mapping[PurePosixPath, bytes],
-        plan_pages: Callable[[frozenset[str] | None], Plans],
+        plan_pages: Callable[..., Plans],
     ) -> tuple[Plans, frozenset[PurePosixPath]]:
         """Return the plans of the pages to make, and the pages on disk that are current.
+        `plan_pages(only_papers, own_pages_only=False)` plans them (`pipeline._plan_all`).
 
         While no paper changed in what other pages show of it (nor the site, vocabulary or
         hand-written pages), only the pages of papers whose file or related papers changed
         are planned; then every other keyed page is kept as the last run wrote it. So too
-        when lists are left for later (`index`): then this run is remembered as not having
-        happened but for the pages it wrote, so the next one plans and keys all.
+        in a first look (`index`), which plans the edited papers' own pages alone, and is
+        remembered as not having happened but for the pages it wrote.
         """
         cache = self.cache
+        if self._first_look is not None:
+            plans = plan_pages(self._first_look, own_pages_only=True)
+            return plans, self._kept_as_they_are(plans)
         shown = (
             site,
             index.tags,
             sorted(hand_written),
             {p.id: shown_in_lists(p) for p in index.papers},
         )
-        self._lists_later &= isinstance(cache.shown, tuple) and cache.shown[:3] == shown[:3]
         only = self._papers_to_plan(shown, index)
         self._shown = shown
         plans = plan_pages(only)
-        self._keys = self._keyed(plans, PageKeys(index, site, self.file_digests), index)
+        page_keys = PageKeys(index, site, self.file_digests)
+        self._keys, shows = keyed(plans, page_keys, index, cache.index, cache.keys)
+        self._kept = (page_keys.common, shows)
         kept = set(cache.pages).difference(plans) if only is not None else set()
         current = kept | {path for path in plans if self._unchanged(path, self._keys[path])}
-        cache.live = False
+        return plans, self._kept_as_they_are(plans, current)
+
+    def _kept_as_they_are(
+        self, plans: Plans, current: set[PurePosixPath] | None = None
+    ) -> frozenset[PurePosixPath]:
+        """`current`, by default every page the last run made but those `plans` plan; and
+        the cache, soon out of date, off the disk before pages change."""
+        self.cache.live = False
         forget_cache(self.project.root / CACHE_FILE)
-        return plans, frozenset(current)
+        if current is None:
+            current = set(self.cache.pages).difference(plans)
+        return frozenset(current)
 
     def remember(self, plans: Plans, current: frozenset[PurePosixPath]) -> None:
         """Keep what this run made for the next, once its pages are written: the pages made
@@ -195,27 +203,20 @@ class Incremental:
         made = {
             p: PageMemo.written(self._keys.get(p), f"{docs}/{p}") for p in plans if p not in current
         }
+        self.cache.live = True
+        if self._first_look is not None:  # the next run compares with the last full one
+            self.cache.pages.update(made)  # in place: every other page is current
+            return
         self.cache.pages = {path: self.cache.pages[path] for path in current} | made
         self.cache.digests = self.file_digests
         if self._related is not None:
             self.cache.related = self._related
         # A run that kept the last run's indexes slugged nothing they hold: keep their slugs.
         self.cache.slugs = slugs.used() if self._rebuilt else {**self.cache.slugs, **slugs.used()}
-        self.cache.live = True
-        if self._lists_later:  # the last full run's, which the next run compares against
-            return
         self.cache.shown, self.cache.index = self._shown, self._index
-        kept = self._planned[1] if self._planned is not None else {}
-        self.cache.keys = (self._common, {p: kept[p] for p in current if p in kept} | self._shows)
-
-    def _listing_edited(self, index: ArchiveIndex) -> bool:
-        """True when the same papers as the last run's (kept in memory), under the same
-        vocabulary, differ in what lists show of an edited one (`shown_in_lists`)."""
-        before = self.cache.index
-        if before is None or before.tags != index.tags or before.by_id.keys() != index.by_id.keys():
-            return False
-        edited = (p for p in index.papers if p is not before.by_id[p.id])
-        return any(shown_in_lists(p) != shown_in_lists(before.by_id[p.id]) for p in edited)
+        kept = self.cache.keys[1] if self.cache.keys is not None else {}
+        common, shows = self._kept or ("", {})
+        self.cache.keys = (common, {p: kept[p] for p in current if p in kept} | shows)
 
     def _related_key(self, archive: Archive) -> str:
         """Digest of everything related papers are found from; each paper's part is kept
@@ -244,37 +245,12 @@ class Incremental:
             edited[paper.id] = paper
         return with_edited(index, edited)
 
-    def _exports(self, index: ArchiveIndex, site: SiteInfo) -> Exports:
-        """Each paper's exports, those of papers unchanged in what they are made from reused."""
-        cache, keys = self.cache, index.citation_keys
-        entry_key = {p.id: (self.file_digests[p.id], keys[p.id]) for p in index.papers}
-        row_key = {pid: (*key, site.url) for pid, key in entry_key.items()}
-        reference_key = {
-            p.id: (*entry_key[p.id], tuple(index.tag_of[slug].title for slug in p.tags))
-            for p in index.papers
-        }
-        stale = [
-            p for p in index.papers
-            if entry_key[p.id] not in cache.entries or row_key[p.id] not in cache.rows
-            or reference_key[p.id] not in cache.references
-        ]  # fmt: skip
-        made = make_exports(index, site, stale)
-        cache.entries = _reused(index.papers, entry_key, cache.entries, made.entries)
-        cache.rows = _reused(index.papers, row_key, cache.rows, made.rows)
-        cache.references = _reused(index.papers, reference_key, cache.references, made.references)
-        return Exports(
-            {p.id: cache.entries[entry_key[p.id]] for p in index.papers},
-            {p.id: cache.rows[row_key[p.id]] for p in index.papers},
-            {p.id: cache.references[reference_key[p.id]] for p in index.papers},
-        )
-
     def _papers_to_plan(self, shown: object, index: ArchiveIndex) -> frozenset[str] | None:
         """The ids of the papers whose own pages may have changed, when no other page can
         have; None when every page must be planned. A page left unplanned must be on disk
         as the last run wrote it: one changed or deleted by hand makes this run plan all."""
         cache = self.cache
-        lists_changed = cache.shown != shown and not self._lists_later
-        if lists_changed or cache.related is None or not cache.pages:
+        if cache.shown != shown or cache.related is None or not cache.pages:
             return None
         for path, memo in cache.pages.items() if not cache.live else ():
             try:
@@ -291,69 +267,6 @@ class Incremental:
             or related.get(paper_id) != index.related[paper_id]
         )
 
-    def _keyed(
-        self, plans: Plans, keys: PageKeys, index: ArchiveIndex
-    ) -> dict[PurePosixPath, str | None]:
-        """Each planned page's key: the one the last run kept in memory gave it, where the
-        page shows the same as then (`_shows_same`: all its key digested is the same), so
-        an edit digests only the pages showing what it changed; else a digest."""
-        last, before = self._planned, self.cache.index
-        known = (
-            last[1] if last is not None and before is not None and last[0] == keys.common else {}
-        )
-        moved = self._moved(index, before) if known else frozenset()
-        self._common, self._shows = keys.common, {}
-        made: dict[PurePosixPath, str | None] = {}
-        for path, plan in plans.items():
-            shows, old = plan.shows, known.get(path)
-            if shows is None:
-                made[path] = None
-                continue
-            if old and before and self._shows_same(old[0], shows, moved, index, before):
-                key: str | None = old[1]
-            else:
-                key = keys.of(plan)
-            if key is not None:
-                self._shows[path] = (shows, key)
-            made[path] = key
-        return made
-
-    @staticmethod
-    def _shows_same(
-        old: Shows, shows: Shows, moved: frozenset[str], index: ArchiveIndex, before: ArchiveIndex
-    ) -> bool:
-        """True when a page shows what it showed when keyed `old`: the same papers, each
-        unchanged (the same object, or an equal one) and not `moved`, in the same order,
-        with the same `about`; for a paper's own page, also its venue and related papers
-        (the same objects) as the last run's indexes had them (a run that left a paper's
-        page unplanned changed neither, `_papers_to_plan`)."""
-        if (old.kind, old.about, old.papers) != (shows.kind, shows.about, shows.papers):
-            return False
-        if moved and any(paper.id in moved for paper in shows.papers):
-            return False
-        if shows.kind != "paper":
-            return True
-        (paper_id,) = (paper.id for paper in shows.papers)
-        related = index.related[paper_id]
-        venue, venue_before = index.venue_of.get(paper_id), before.venue_of.get(paper_id)
-        return (
-            (venue and venue.slug) == (venue_before and venue_before.slug)
-            and related == before.related.get(paper_id)
-            and all(index.by_id[o] is before.by_id.get(o) and o not in moved for o in related)
-        )
-
-    @staticmethod
-    def _moved(index: ArchiveIndex, old: ArchiveIndex) -> frozenset[str]:
-        """The papers whose byline's anchors or citation key changed since `old`, the
-        indexes the kept keys are from (runs that plan part of the pages change neither)."""
-        moved = set()
-        if index.bylines is not old.bylines:
-            moved.update(i for i, byline in index.bylines.items() if old.bylines.get(i) != byline)
-        if index.citation_keys is not old.citation_keys:
-            keys = old.citation_keys
-            moved.update(i for i, key in index.citation_keys.items() if keys.get(i) != key)
-        return frozenset(moved)
-
     def _unchanged(self, path: PurePosixPath, key: str | None) -> bool:
         """True when the file at `path` was made from inputs of `key` and not touched since
         (in a live cache, as the last run left it: not looked at)."""
@@ -367,16 +280,6 @@ class Incremental:
         except OSError:
             return False
         return memo.matches(key, stat)
-
-
-def _reused(
-    papers: Sequence[Paper],
-    key_of: Mapping[str, Key],
-    known: Mapping[Key, Made],
-    made: Mapping[str, Made],
-) -> dict[Key, Made]:
-    """The memory of one per-paper result for the next run: this run's papers' only."""
-    return {key_of[p.id]: made[p.id] if p.id in made else known[key_of[p.id]] for p in papers}
 
 
 def _related_finder(
