@@ -89,8 +89,11 @@ def generate(
             archive, warnings = checked_archive(project, vocabulary, files, strict)  # validate
         with progress.step("Indexing and finding related papers", "indexes") as step:
             index, exports = reuse.index(archive, project.site, workers, first_look)
-            first = " (a first look at the edited ones)" if reuse.first_look else ""
-            step.detail = f"{len(archive.papers)} papers{first}"
+            step.detail = f"{len(archive.papers)} papers"
+            if reuse.first_look:
+                step.detail += " (a first look at the edited ones)"
+            elif reuse.related_reused:
+                step.detail += " (related papers as the last run found them)"
         with progress.step("Rendering and writing pages", "pages") as step:
             hand_written = load_hand_written_pages(project.pages_dir)
             plan = functools.partial(_plan_all, index, project.site, exports, hand_written)

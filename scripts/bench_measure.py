@@ -169,7 +169,8 @@ def _preview_updates(output: IO[bytes]) -> list[tuple[float, int | None]]:
 def _idle(output: IO[bytes], edits_made: int) -> bool:
     """True once the preview finished a rebuild (MkDocs' included) for the first build,
     each edit, and each follow-up it announced."""
-    follow_ups = _printed(output).count("Related papers are updated next.")
+    # Every version's own words ("Lists and related papers are updated next.", ...).
+    follow_ups = len(re.findall(r"papers(?: and downloads)? are updated next\.", _printed(output)))
     return len(_preview_updates(output)) >= 1 + edits_made + follow_ups
 
 

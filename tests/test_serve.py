@@ -29,7 +29,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from generator.cache import CACHE_FILE
 from generator.engines import Regenerated
 from generator.engines.mkdocs_build import MkDocsSteps
-from generator.engines.mkdocs_preview import PreviewSite
+from generator.engines.mkdocs_preview import FOLLOWS, PreviewSite
 from generator.engines.mkdocs_templates import CompiledTemplates, preview_theme
 from generator.engines.mkdocs_watch import ChangesObserver
 from generator.paperfile import format_paper_file
@@ -204,7 +204,7 @@ def test_stopping_the_preview_saves_a_cache_that_matches_its_pages(
     assert wait_for(lambda: "Previewed." in fetch(f"{base}papers/{PAPER}/")[1]), log.read_text()
     # The edit is shown first; related papers follow in a rebuild of their own.
     assert wait_for(lambda: log.read_text().count("Preview updated in") == 3), log.read_text()
-    assert "Lists and related papers are updated next." in log.read_text()
+    assert FOLLOWS in log.read_text()
     server.terminate()
     assert server.wait(timeout=30) == 0, log.read_text()
     assert (root / CACHE_FILE).is_file()

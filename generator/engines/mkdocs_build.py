@@ -23,7 +23,7 @@ import yaml
 from generator.engines import mkdocs_pages, mkdocs_speedups
 from generator.engines.mkdocs_progress import PROGRESS_FD
 from generator.errors import SiteBuildError
-from generator.progress import Progress
+from generator.progress import SLOWEST_SHOWN, Progress
 from generator.settings import CONFIG_FILE, ConfigLoader
 
 if TYPE_CHECKING:
@@ -114,29 +114,36 @@ class MkDocsSteps:
         self.pages = 0
         self.failed = False
         self._step = progress.step(f"{label} loading the configuration and theme", f"{label} start")
+        self._done: dict[str, int] = {}
 
-    def report(self, kind: str, value: str) -> None:
-        """Take one report: `pages M`, `read k`, `env`, `written k` or `slowest S PATH`."""
+    def report(self, kind: str, value: str, sender: str = "") -> None:
+        """Take one report: `pages M`, `read k`, `env`, `written k` or `slowest S PATH`,
+        from the process `sender` (pages may be written by several, each counting its own)."""
         if kind == "pages":
             self.pages = int(value)
             self._next(f"{self.label} reading pages", f"{self.label} reading")
         elif kind == "env":
             self._next(f"{self.label} writing pages", f"{self.label} writing")
         elif kind in ("read", "written"):
-            self._step.advance_to(int(value))
+            self._done[sender] = int(value)
+            self._step.advance_to(sum(self._done.values()))
         elif kind == "slowest":
             seconds, path = value.split(" ", 1)
-            self.progress.slowest.append((float(seconds), path))
+            found = [*self.progress.slowest, (float(seconds), path)]
+            self.progress.slowest[:] = sorted(found, reverse=True)[:SLOWEST_SHOWN]
 
     def _next(self, name: str, label: str) -> None:
         self._step.end()
         self._step = self.progress.step(name, label, total=self.pages, unit="pages")
+        self._done = {}
 
     def __enter__(self) -> MkDocsSteps:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *exception: object) -> None:
         if kind is None and not self.failed:
+            if self._done:  # every page is written; the last counts may not have been sent
+                self._step.advance_to(self.pages)
             self._step.end()
         else:
             self._step.abandon()
@@ -178,8 +185,8 @@ def run_mkdocs(
         with process.stdin:
             process.stdin.write(config.encode("utf-8"))
         for line in lines:
-            kind, _, value = line.rstrip("\n").partition(" ")
-            steps.report(kind, value)
+            sender, kind, value = [*line.rstrip("\n").split(" ", 2), ""][:3]
+            steps.report(kind, value, sender)
         returncode = process.wait()
         steps.failed = returncode != 0
         errors.seek(0)

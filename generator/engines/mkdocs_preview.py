@@ -89,7 +89,7 @@ def serve_forever(
             for line in shown.summary_lines():
                 report(line, False)
         if result.first_look:
-            report("Lists and related papers are updated next.", False)
+            report(FOLLOWS, False)
             (queue_dir / "related-papers").write_text(str(time.time_ns()), encoding="utf-8")
 
     server = LiveReloadServer(
@@ -290,6 +290,8 @@ def _links_unchecked(config: MkDocsConfig, unchecked: bool) -> Iterator[None]:
         links.not_found, links.anchors = levels
 
 
+FOLLOWS = "The lists, related papers and downloads are updated next."
+"""Printed after a first look at an edit, whose rebuild follows at once."""
 SITEMAP = "sitemap.xml"
 """MkDocs' sitemap, rendered from the list of every page."""
 

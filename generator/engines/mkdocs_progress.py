@@ -10,8 +10,10 @@ a `PageEvents` that hands reports straight to its `MkDocsSteps`.
 
 Reports (`kind value`): `pages M` once the pages are known; `read k` as they are read and
 converted from Markdown; `env` when all are; `written k` as they are rendered and written;
-at the end, `slowest SECONDS PATH` for each of the pages that took longest. Counts are sent
-every hundredth of the pages at most: 10,000 pages cost 200 short writes.
+`slowest SECONDS PATH` for each written page that is among the slowest so far. Counts are
+sent every hundredth of the pages at most: 10,000 pages cost 200 short writes. On the pipe
+each line starts with the id of the process that sends it: pages may be written by more
+than one (mkdocs_speedups.py), each counting its own.
 """
 
 from __future__ import annotations
@@ -53,13 +55,15 @@ class PageEvents:
         self.every = 1
         self.done = 0
         self.seconds: dict[str, float] = {}
+        self.slowest: list[float] = []
+        """The times of the slowest pages written so far, a heap of `SLOWEST_SHOWN`."""
         self.started = 0.0
 
     def on_nav(self, nav: Any, config: Any, files: Any) -> None:
         self.pages = len(files.documentation_pages())
         self.every = max(1, self.pages // 100)
         self.done = 0
-        self.seconds = {}
+        self.seconds, self.slowest = {}, []
         self.report("pages", str(self.pages))
 
     @event_priority(FIRST)
@@ -80,26 +84,30 @@ class PageEvents:
 
     @event_priority(LAST)
     def on_post_page(self, output: str, page: Any, config: Any) -> None:
-        self._count(page, "written")
+        seconds = self._count(page, "written")
+        # Sent as found, not at the end: a process writing a share of the pages has no end.
+        if len(self.slowest) < SLOWEST_SHOWN or seconds > self.slowest[0]:
+            heapq.heappush(self.slowest, seconds)
+            if len(self.slowest) > SLOWEST_SHOWN:
+                heapq.heappop(self.slowest)
+            self.report("slowest", f"{seconds:.4f} {page.file.src_uri}")
 
-    def on_post_build(self, config: Any) -> None:
-        slowest = heapq.nlargest(SLOWEST_SHOWN, self.seconds.items(), key=lambda item: item[1])
-        for path, seconds in slowest:
-            self.report("slowest", f"{seconds:.4f} {path}")
-
-    def _count(self, page: Any, kind: str) -> None:
+    def _count(self, page: Any, kind: str) -> float:
+        """Count the page; return its time so far (both passes)."""
         path = page.file.src_uri
-        self.seconds[path] = self.seconds.get(path, 0.0) + time.perf_counter() - self.started
+        seconds = self.seconds.get(path, 0.0) + time.perf_counter() - self.started
+        self.seconds[path] = seconds
         self.done += 1
         if self.done % self.every == 0 or self.done == self.pages:
             self.report(kind, str(self.done))
+        return seconds
 
 
 def _write_to_pipe(kind: str, value: str) -> None:
     """Write one report to the pipe the build gave MkDocs; without one, report nothing."""
     descriptor = os.environ.get(PROGRESS_FD)
     if descriptor is not None:
-        os.write(int(descriptor), f"{kind} {value}\n".encode())
+        os.write(int(descriptor), f"{os.getpid()} {kind} {value}\n".encode())
 
 
 _hooked = PageEvents(_write_to_pipe)
@@ -110,4 +118,3 @@ on_page_content = _hooked.on_page_content
 on_env = _hooked.on_env
 on_page_context = _hooked.on_page_context
 on_post_page = _hooked.on_post_page
-on_post_build = _hooked.on_post_build

@@ -71,6 +71,8 @@ class Incremental:
         self._rebuilt = True
         self._first_look: frozenset[str] | None = None
         """The edited papers, when this run is a first look at them (`first_look.py`)."""
+        self.related_reused = False
+        """Related papers are the last run's (`index`): no text they are found from changed."""
         slugs.remember(cache.slugs)
 
     @property
@@ -138,6 +140,7 @@ class Incremental:
                 return index, make_exports(index, site, list(edited.values()))
         related_key = self._related_key(archive)
         known = cache.related[1] if cache.related and cache.related[0] == related_key else None
+        self.related_reused = known is not None
         with _related_finder(archive, known, workers) as related:
             # Related papers may be found in a second process while this one builds the rest.
             reindexed = self._reindexed(archive)
