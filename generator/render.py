@@ -138,9 +138,9 @@ def plan_paper_pages(
     """Plan the own pages and files of `papers` (ids) alone: what the live preview shows
     of an edit first, the rest following in a run of its own."""
     plan = Planner(index, site)
-    for paper_id in sorted(papers):
-        plan.paper(index.by_id[paper_id], exports.entries[paper_id])
     shown = [index.by_id[paper_id] for paper_id in sorted(papers)]
+    for paper in shown:
+        plan.paper(paper, exports.entries[paper.id])
     return plan.plans | plan_paper_downloads(exports, shown)
 
 
