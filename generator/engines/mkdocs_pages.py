@@ -65,6 +65,8 @@ class GeneratedPages:
     def __init__(self) -> None:
         self.stash: dict[str, str] = {}
         self.by_destination: dict[str, Any] = {}
+        self.targets: dict[tuple[str, str], Any] = {}
+        """The file a link's path names from a folder, as found: pages share most links."""
 
     def on_config(self, config: Any) -> None:
         """Render the theme's templates wherever the theme has them, even when `mkdocs.yml`
@@ -77,7 +79,7 @@ class GeneratedPages:
 
     def on_files(self, files: Any, config: Any) -> None:
         self.by_destination = {file.dest_uri: file for file in files}
-        self.stash = {}
+        self.stash, self.targets = {}, {}
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
         if not page.meta.get(GENERATED_KEY):
@@ -115,7 +117,7 @@ class GeneratedPages:
             if link is None:
                 continue
             url, path, anchor = link
-            target = self._target(posixpath.join(base, path)) if path else page.file
+            target = self._target(base, path) if path else page.file
             if target is None:
                 log.log(
                     config.validation.links.not_found,
@@ -125,7 +127,14 @@ class GeneratedPages:
             elif anchor:
                 links.setdefault(target, {}).setdefault(anchor, url)
 
-    def _target(self, joined: str) -> Any:
+    def _target(self, base: str, path: str) -> Any:
+        """The file `path`, relative to the folder `base`, names; None if none."""
+        key = (base, path)
+        if key not in self.targets:
+            self.targets[key] = self._lookup(posixpath.join(base, path))
+        return self.targets[key]
+
+    def _lookup(self, joined: str) -> Any:
         path = posixpath.normpath(joined)
         if path.startswith("../") or path == "..":
             return None
