@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 import bibtexparser
 import markdown
+import pytest
 from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -25,6 +26,7 @@ from mkdocs.utils.meta import get_data
 
 from generator.bibtex_format import assign_citation_keys, braces_balanced, format_bibtex
 from generator.engines.mkdocs_pages import GENERATED_KEY
+from generator.engines.mkdocs_speedups import FrontMatterReader
 from generator.importers.intake import KnownPapers
 from generator.index import build_indexes
 from generator.load import RawDocument
@@ -144,8 +146,12 @@ def test_any_title_author_and_venue_show_as_the_same_text(
 @given(value=st.one_of(text, st.text()), names=st.lists(text, max_size=3))
 def test_front_matter_reads_back_as_written_whatever_the_text(value: str, names: list[str]) -> None:
     fields = {"title": value, "hide": ["toc"], "citation": {"authors": names, "abstract": value}}
-    _, meta = get_data(front_matter("papers/p.yaml", fields) + "body\n")  # as MkDocs reads a page
+    page = front_matter("papers/p.yaml", fields) + "\nbody\n"
+    body, meta = get_data(page)  # as MkDocs reads a page, with PyYAML
     assert meta == {**fields, GENERATED_KEY: True}
+    assert body == "body\n"
+    with_json = FrontMatterReader(lambda doc: pytest.fail("read as YAML, not JSON"))
+    assert with_json(page) == (body, meta)  # as `paper-archive build` has MkDocs read it
 
 
 # ---- slugs and keys: stable, unique, URL-safe ----------------------------------------------
