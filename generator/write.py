@@ -72,35 +72,40 @@ def write_streams(
     pages made as they are read (`render.render_each`) are each written at once, so
     memory holds one page at a time. `keep` names files known to be current already
     (the incremental module vouches for them): they are neither read nor deleted.
-    `present`, when known, lists the files `out_dir` holds, which saves walking it.
+    `present`, when known, lists the files `out_dir` holds, which saves walking it; a
+    page it does not list is written without looking for a file there first.
     """
     for path in paths:
         if path.is_absolute() or ".." in path.parts or not path.parts:
             raise OutputError(f"refusing to write {path}: outside the output folder")
     out_dir.mkdir(parents=True, exist_ok=True)
     root = os.fspath(out_dir)
+    present = _files_below(root) if present is None else present
     written = [
         path
-        for share in map_forked(lambda pages: _write_share(pages, root), streams)
+        for share in map_forked(lambda pages: _write_share(pages, root, present), streams)
         for path in share
     ]
-    deleted = sorted((_files_below(root) if present is None else present) - keep.union(paths))
+    deleted = sorted(present - keep.union(paths))
     _delete(out_dir, deleted)
     unchanged = len(paths) - len(written) + len(keep)
     return WriteReport(tuple(sorted(written, key=str)), unchanged, tuple(deleted))
 
 
 def _write_share(
-    pages: Iterable[tuple[PurePosixPath, PageContent]], root: str
+    pages: Iterable[tuple[PurePosixPath, PageContent]],
+    root: str,
+    present: frozenset[PurePosixPath],
 ) -> list[PurePosixPath]:
-    """Write `pages`; return those whose bytes changed."""
+    """Write `pages`; return those whose bytes changed. Only those `present` lists can be
+    unchanged: a first build writes every file without a look at the disk first."""
     folders = {root}
     written = []
     for path, content in pages:
         data = content.encode() if isinstance(content, str) else content
         # Plain strings and os calls, not Path objects: pathlib costs seconds at 10,000 pages.
         target = f"{root}/{path}"
-        held = _held(target, data)
+        held = _held(target, data) if path in present else None
         if held is True:
             continue
         folder = os.path.dirname(target)
