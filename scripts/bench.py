@@ -7,9 +7,9 @@ For each size it writes a synthetic archive once (bench_archive.py), then, `--ru
 for each version of the tool, in a fresh project and each step in a fresh child process
 (bench_measure.py): `generate` cold, again with nothing changed and after one abstract edit;
 a bare `mkdocs build --strict` of the generated pages; Pagefind alone; a full
-`paper-archive build` from nothing (its peak memory, the site's bytes and files per paper);
-`paper-archive serve` timed from saving each kind of edit to the page showing it, with the
-preview's own regeneration; and a reader's first searches in headless Chromium.
+`paper-archive build` from nothing (its peak memory and CPU time, the site's bytes and files
+per paper); `paper-archive serve` timed from saving each kind of edit to the page showing it,
+with the preview's own regeneration; and a reader's first searches in headless Chromium.
 
 `--compare REV` measures REV's code too, in the same run on the same archive: its tree is
 exported with `git archive` into a temporary folder and run from there (by this interpreter
@@ -69,6 +69,7 @@ MEASURES = [
     Measure("mkdocs", "bare `mkdocs build --strict` of the generated pages (s)", 1),
     Measure("pagefind", "Pagefind indexing alone (s)", 1),
     Measure("build", "full `paper-archive build` from nothing (s)", 1),
+    Measure("build_cpu", "... its CPU time, every process, user and system (s)", 1),
     Measure("build_mb", "peak memory, full build (MB)", 0, "≤ 1,536 at 50,000"),
     Measure("generate_mb", "peak memory, generate (MB)", 0),
     Measure("site_kb", "site bytes per paper (KB)", 1, "≤ 25"),
@@ -112,6 +113,7 @@ def measure_once(
         with progress.step(f"[{count:,} papers, {code.label}, run {number}] {name}", name):
             done = run(command, cwd, environment)
         figures[f"{name}_mb"] = done.max_rss_mb
+        figures[f"{name}_cpu"] = done.cpu_seconds
         return done.seconds
 
     stages = make_project(workdir / f"stages-{number}", papers, code.tree)

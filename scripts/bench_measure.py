@@ -69,6 +69,9 @@ class Run:
     seconds: float
     max_rss_mb: float
     output: str
+    cpu_seconds: float = 0.0
+    """User and system time of the child and every process it waited for: on a shared
+    machine, whose cores are lent to others at times, steadier than the wall time."""
 
 
 def run(command: list[str], cwd: Path, environment: dict[str, str]) -> Run:
@@ -90,7 +93,7 @@ def run(command: list[str], cwd: Path, environment: dict[str, str]) -> Run:
         text = output.read().decode("utf-8", "replace")
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{text}")
-    return Run(seconds, usage.ru_maxrss / 1024, text)
+    return Run(seconds, usage.ru_maxrss / 1024, text, usage.ru_utime + usage.ru_stime)
 
 
 @dataclass
