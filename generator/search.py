@@ -12,7 +12,9 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -40,6 +42,14 @@ SHARD_PAGES = 5000
 """Pages per index at most. Pagefind's indexer holds about 150 KB per paper page (1.5 GB
 for 10,000 papers in one index); shards keep a build's memory flat as the archive grows,
 and Pagefind merges them in the browser (`mergeIndex`) for a few KB more per search."""
+
+MEMORY_FOLDER = Path("/dev/shm")
+"""Linux's folder held in memory (tmpfs), where a shard's search views are written for
+Pagefind to read once: thousands of small files, each of which costs a journaled create and
+delete on disk, and the disk is what the build around the indexing writes to."""
+VIEW_ROOM = 16_000
+"""Bytes of memory folder to ask per page indexed: a view is a few KB. Where it has less
+room (a container's 64 MB), the views go to the system's temporary folder."""
 
 PROSE_ANCHOR = "abstract"
 """Id of an empty heading put before the abstract in the search view: search.js takes a
@@ -125,7 +135,8 @@ def _index(
     `bundle`.
 
     Each shard's pages (every n-th page, so shards are alike) go to a scratch folder that
-    Pagefind's CLI reads. Its Python API is not used: it polls for each answer, 0.1 s a page.
+    Pagefind's CLI reads, in memory where there is room (`_scratch_folder`). Its Python
+    API is not used: it polls for each answer, 0.1 s a page.
     """
     paths = sorted(pages)
     # Pagefind refuses to write an index of nothing: an archive without papers gets only
@@ -134,7 +145,8 @@ def _index(
     derived = 0
     filters: dict[str, Counter[str]] = {}
     for number in range(count):
-        with tempfile.TemporaryDirectory(prefix="pagefind-") as scratch:
+        scratch_in = _scratch_folder(len(paths[number::count]))
+        with tempfile.TemporaryDirectory(prefix="pagefind-", dir=scratch_in) as scratch:
             for path in paths[number::count]:
                 if stop is not None and stop.is_set():
                     raise SiteBuildError("search indexing stopped")
@@ -148,6 +160,17 @@ def _index(
     bundle.mkdir(parents=True, exist_ok=True)
     (bundle / SETTINGS_FILE).write_text(json.dumps(settings, ensure_ascii=False), encoding="utf-8")
     return SearchReport(pages=len(paths), derived=derived, shards=count)
+
+
+def _scratch_folder(pages: int) -> Path | None:
+    """The memory folder when it has room for the views of `pages` pages, twice over;
+    else None, the system's temporary folder."""
+    try:
+        free = shutil.disk_usage(MEMORY_FOLDER).free
+    except OSError:
+        return None
+    usable = os.access(MEMORY_FOLDER, os.W_OK | os.X_OK)
+    return MEMORY_FOLDER if usable and free > 2 * pages * VIEW_ROOM else None
 
 
 def _read_html(page: Path) -> str:

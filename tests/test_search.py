@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
+from generator import search
 from generator.errors import SiteBuildError
 from generator.index import venue_series
 from generator.pipeline import load_archive, load_project
@@ -23,6 +25,7 @@ from generator.search import (
     PROSE_ANCHOR,
     SETTINGS_FILE,
     UNUSED_BUNDLE_FILES,
+    index_generated,
     index_site,
     read_index,
     search_view,
@@ -156,6 +159,30 @@ def test_the_index_made_from_the_generated_pages_is_that_of_the_built_pages(
     assert read_index(site) == read_index(built_site / "site")
     settings = [path / INDEX_DIR / SETTINGS_FILE for path in (site, built_site / "site")]
     assert settings[0].read_bytes() == settings[1].read_bytes()
+
+
+@pytest.mark.parametrize("memory", ["with room", "too small", "missing"])
+def test_search_views_are_written_in_memory_where_there_is_room(
+    built_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, memory: str
+) -> None:
+    folder = tmp_path / "memory"
+    if memory != "missing":
+        folder.mkdir()
+    if memory == "too small":
+        monkeypatch.setattr(search, "VIEW_ROOM", shutil.disk_usage(folder).free)
+    monkeypatch.setattr(search, "MEMORY_FOLDER", folder)
+    scratch: list[Path] = []
+    run_pagefind = search._run_pagefind
+
+    def recorded(source: Path, output: Path) -> None:
+        scratch.append(source.parent)
+        run_pagefind(source, output)
+
+    monkeypatch.setattr(search, "_run_pagefind", recorded)
+    index_generated(built_site / "build" / "docs", tmp_path / "site" / INDEX_DIR)
+    assert scratch == [folder if memory == "with room" else Path(tempfile.gettempdir())]
+    assert read_index(tmp_path / "site") == read_index(built_site / "site")
+    assert not any(folder.glob("*")), "no views left behind"
 
 
 @pytest.fixture(scope="module")
