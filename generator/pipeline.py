@@ -8,15 +8,14 @@ the incremental module's, which wraps the stages; an engine (`engines/`) builds 
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import functools
-import gc
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from generator import collector
 from generator.downloads import Exports
 from generator.incremental import GenerateCache, Incremental, open_cache, save_cache
 from generator.index import ArchiveIndex
@@ -81,7 +80,7 @@ def generate(
     """
     started = time.perf_counter()
     progress = progress or Progress()
-    with _collector_paused():
+    with collector.paused():
         memory = open_cache(project) if cache is None else cache
         reuse = Incremental(project, memory)
         with progress.step("Reading and validating paper files", "reading", unit="files") as step:
@@ -140,17 +139,3 @@ def build_date(archive: Archive) -> datetime.date:
     derived from the input (not the clock), so two builds of one archive are identical."""
     dates = [paper.added or paper.date for paper in archive.papers]
     return max(dates, default=datetime.date(2000, 1, 1))
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while the archive is generated: it makes
-    hundreds of thousands of objects that live to the end, and almost no cycles, so the
-    collector would scan the growing heap again and again for nothing."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

@@ -38,6 +38,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel, file_sort_key, s
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from generator import collector
 from generator.engines.mkdocs_build import MkDocsSteps
 from generator.engines.mkdocs_pages import GeneratedPages
 from generator.engines.mkdocs_progress import LAST, PageEvents, event_priority
@@ -76,11 +77,13 @@ def serve_forever(
         first = first_build[0]
         started = time.perf_counter()
         shown = (progress if first else None) or Progress()  # rebuilds report one line each
-        result = source.regenerate(first, shown)
-        if result is None:
-            return
-        with MkDocsSteps(shown) as steps:
-            preview.update(result, steps)
+        # A rebuild after an edit is waited for: no collection during it (collector.py).
+        with collector.paused(not first):
+            result = source.regenerate(first, shown)
+            if result is None:
+                return
+            with MkDocsSteps(shown) as steps:
+                preview.update(result, steps)
         first_build[0] = False
         report(
             f"Preview updated in {time.perf_counter() - started:.2f} s ({result.summary})", False
@@ -91,6 +94,8 @@ def serve_forever(
         if result.first_look:
             report(FOLLOWS, False)
             (queue_dir / "related-papers").write_text(str(time.time_ns()), encoding="utf-8")
+        else:
+            collector.collect_settled()
 
     server = LiveReloadServer(
         builder=builder, host=host, port=int(port), root=str(site_dir), mount_path=mount_path

@@ -1,0 +1,89 @@
+"""The live preview and Python's garbage collector (generator/collector.py): a rebuild
+after an edit runs without automatic collections, and the settled site is collected at
+once, so a first look never waits for a full collection of the whole archive."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.pipeline import generate
+from generator.settings import load_project
+from tests.conftest import copy_project
+from tests.test_serve import PAPER, fetch, wait_for
+
+pytestmark = pytest.mark.slow
+
+# Runs the preview as `python -m generator` does, reporting the collector's state as each
+# rebuild reaches MkDocs, and each explicit collection.
+OBSERVED_PREVIEW = """
+import gc, runpy, sys
+from generator.engines import mkdocs_preview
+
+update, collect = mkdocs_preview.PreviewSite.update, gc.collect
+
+def observed_update(site, result, steps):
+    print(f"update first_look={result.first_look} collector={gc.isenabled()}", flush=True)
+    return update(site, result, steps)
+
+def observed_collect(*arguments):
+    print("collect", flush=True)
+    return collect(*arguments)
+
+mkdocs_preview.PreviewSite.update = observed_update
+gc.collect = observed_collect
+sys.argv = ["generator", *sys.argv[1:]]
+runpy.run_module("generator", run_name="__main__")
+"""
+
+
+def test_a_first_look_runs_without_the_collector_and_the_settled_site_is_collected(
+    tmp_path: Path,
+) -> None:
+    root = copy_project(tmp_path / "archive")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path / "serve.log"
+    command = [sys.executable, "-c", OBSERVED_PREVIEW, "--root", str(root), "serve"]
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [*command, "--dev-addr", f"127.0.0.1:{port}"], stdout=output, stderr=subprocess.STDOUT
+        )
+        try:
+            page = f"http://127.0.0.1:{port}/papers/{PAPER}/"
+            assert wait_for(lambda: fetch(page)[0] == 200, timeout=60), log.read_text()
+            paper_file = root / "papers" / f"{PAPER}.yaml"
+            paper_file.write_text(f"{paper_file.read_text()}notes: A note to show first.\n")
+            assert wait_for(lambda: "A note to show first." in fetch(page)[1]), log.read_text()
+            assert wait_for(lambda: log.read_text().count("collect\n") >= 2), log.read_text()
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    observed = [
+        line for line in log.read_text().splitlines() if line.startswith(("update", "collect"))
+    ]
+    assert observed == [
+        "update first_look=False collector=True",  # the first build, MkDocs' own
+        "collect",
+        "update first_look=True collector=False",
+        "update first_look=False collector=False",  # the rest of the site, right after
+        "collect",
+    ]
+
+
+def test_generating_leaves_the_collector_as_it_found_it(tmp_path: Path) -> None:
+    import gc
+
+    project = load_project(copy_project(tmp_path / "archive"))
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            generate(project)
+            assert gc.isenabled() is enabled
+        finally:
+            gc.enable()
