@@ -145,9 +145,11 @@ def _index(
     derived = 0
     filters: dict[str, Counter[str]] = {}
     for number in range(count):
-        scratch_in = _scratch_folder(len(paths[number::count]))
-        with tempfile.TemporaryDirectory(prefix="pagefind-", dir=scratch_in) as scratch:
-            for path in paths[number::count]:
+        shard = paths[number::count]
+        with tempfile.TemporaryDirectory(
+            prefix="pagefind-", dir=_scratch_folder(len(shard))
+        ) as scratch:
+            for path in shard:
                 if stop is not None and stop.is_set():
                     raise SiteBuildError("search indexing stopped")
                 derived += _write_search_view(pages[path], read, Path(scratch) / path, filters)

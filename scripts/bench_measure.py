@@ -69,7 +69,7 @@ class Run:
     seconds: float
     max_rss_mb: float
     output: str
-    cpu_seconds: float = 0.0
+    cpu_seconds: float
     """User and system time of the child and every process it waited for: on a shared
     machine, whose cores are lent to others at times, steadier than the wall time."""
 
