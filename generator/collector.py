@@ -4,8 +4,9 @@ archive, its indexes and MkDocs' model of the site in memory between edits.
 
 Left to itself, the collector runs when allocations say so, and a full collection scans
 every object the process holds: half a second at 10,000 papers in the preview, seconds at
-50,000. Those seconds belong where nobody waits for them, not in the middle of the
-rebuild that shows a curator's edit.
+50,000, at whatever moment, a rebuild that shows a curator's edit included. So the
+preview sets aside what its first build made (`set_aside`) and rebuilds with the
+collector paused; what the collector still scans is what later rebuilds made.
 """
 
 from __future__ import annotations
@@ -32,8 +33,11 @@ def paused(pause: bool = True) -> Iterator[None]:
             gc.enable()
 
 
-def collect_settled() -> None:
-    """Collect everything now, when a preview's site is settled (no rebuild queued): the
-    next rebuilds start with the collector's counts at zero, so the few objects a first
-    look makes do not start a full collection during it."""
+def set_aside() -> None:
+    """Collect the garbage of a long run, then set aside what is left (`gc.freeze`): the
+    collector's later runs scan only objects made since. For the live preview's first
+    build, whose archive, indexes and model of the site mostly live as long as the preview:
+    rebuilds replace a few of them at a time, and a replaced object is still freed when
+    nothing refers to it; only one in a reference cycle would stay, once, not per edit."""
     gc.collect()
+    gc.freeze()

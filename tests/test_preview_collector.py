@@ -1,6 +1,6 @@
-"""The live preview and Python's garbage collector (generator/collector.py): a rebuild
-after an edit runs without automatic collections, and the settled site is collected at
-once, so a first look never waits for a full collection of the whole archive."""
+"""The live preview and Python's garbage collector (generator/collector.py): what the
+first build made is collected once and set aside, and a rebuild after an edit runs
+without automatic collections, so a first look never waits for a scan of the archive."""
 
 from __future__ import annotations
 
@@ -19,12 +19,12 @@ from tests.test_serve import PAPER, fetch, wait_for
 pytestmark = pytest.mark.slow
 
 # Runs the preview as `python -m generator` does, reporting the collector's state as each
-# rebuild reaches MkDocs, and each explicit collection.
+# rebuild reaches MkDocs, each explicit collection and each setting aside.
 OBSERVED_PREVIEW = """
 import gc, runpy, sys
 from generator.engines import mkdocs_preview
 
-update, collect = mkdocs_preview.PreviewSite.update, gc.collect
+update, collect, freeze = mkdocs_preview.PreviewSite.update, gc.collect, gc.freeze
 
 def observed_update(site, result, steps):
     print(f"update first_look={result.first_look} collector={gc.isenabled()}", flush=True)
@@ -34,14 +34,18 @@ def observed_collect(*arguments):
     print("collect", flush=True)
     return collect(*arguments)
 
+def observed_freeze():
+    print("freeze", flush=True)
+    freeze()
+
 mkdocs_preview.PreviewSite.update = observed_update
-gc.collect = observed_collect
+gc.collect, gc.freeze = observed_collect, observed_freeze
 sys.argv = ["generator", *sys.argv[1:]]
 runpy.run_module("generator", run_name="__main__")
 """
 
 
-def test_a_first_look_runs_without_the_collector_and_the_settled_site_is_collected(
+def test_the_first_build_is_set_aside_and_rebuilds_after_an_edit_run_without_the_collector(
     tmp_path: Path,
 ) -> None:
     root = copy_project(tmp_path / "archive")
@@ -60,19 +64,21 @@ def test_a_first_look_runs_without_the_collector_and_the_settled_site_is_collect
             paper_file = root / "papers" / f"{PAPER}.yaml"
             paper_file.write_text(f"{paper_file.read_text()}notes: A note to show first.\n")
             assert wait_for(lambda: "A note to show first." in fetch(page)[1]), log.read_text()
-            assert wait_for(lambda: log.read_text().count("collect\n") >= 2), log.read_text()
+            assert wait_for(lambda: log.read_text().count("\nupdate ") >= 3), log.read_text()
         finally:
             server.terminate()
             server.wait(timeout=10)
     observed = [
-        line for line in log.read_text().splitlines() if line.startswith(("update", "collect"))
+        line
+        for line in log.read_text().splitlines()
+        if line.startswith(("update", "collect", "freeze"))
     ]
     assert observed == [
         "update first_look=False collector=True",  # the first build, MkDocs' own
         "collect",
+        "freeze",
         "update first_look=True collector=False",
         "update first_look=False collector=False",  # the rest of the site, right after
-        "collect",
     ]
 
 

@@ -91,11 +91,10 @@ def serve_forever(
         if first:
             for line in shown.summary_lines():
                 report(line, False)
+            collector.set_aside()
         if result.first_look:
             report(FOLLOWS, False)
             (queue_dir / "related-papers").write_text(str(time.time_ns()), encoding="utf-8")
-        else:
-            collector.collect_settled()
 
     server = LiveReloadServer(
         builder=builder, host=host, port=int(port), root=str(site_dir), mount_path=mount_path
