@@ -233,9 +233,14 @@ _SEARCH_URL = re.compile(r"/(pagefind|search)/|/(javascripts|stylesheets)/search
 
 
 def measure_search(site: Path, query: str, timeout_s: float = 120) -> SearchFigures:
-    """Type `query` into the header search of a fresh reader; median of `QUERY_RUNS`."""
+    """Type `query` into the header search of a fresh reader; median of `QUERY_RUNS`.
+
+    The disk is flushed first, as before each step (`run`): the site was just built, and
+    the kernel writing back its gigabytes would compete with the server and the browser.
+    """
     from playwright.sync_api import sync_playwright
 
+    os.sync()
     kilobytes, latencies, results = [], [], 0
     with serve_directory(site) as base, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
