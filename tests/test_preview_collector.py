@@ -1,6 +1,6 @@
-"""The live preview and Python's garbage collector (generator/collector.py): what the
-first build made is collected once and set aside, and a rebuild after an edit runs
-without automatic collections, so a first look never waits for a scan of the archive."""
+"""The live preview and Python's garbage collector (generator/collector.py): what a full
+build made is collected once and set aside, and an edit's pages are rendered without
+automatic collections, so a first look never waits for a scan of the archive."""
 
 from __future__ import annotations
 
@@ -18,17 +18,23 @@ from tests.test_serve import PAPER, fetch, wait_for
 
 pytestmark = pytest.mark.slow
 
-# Runs the preview as `python -m generator` does, reporting the collector's state as each
-# rebuild reaches MkDocs, each explicit collection and each setting aside.
+# Runs the preview as `python -m generator` does, reporting the collector's state as an
+# edit's pages are rendered into the kept site and as MkDocs builds the whole site, each
+# explicit collection and each setting aside.
 OBSERVED_PREVIEW = """
 import gc, runpy, sys
 from generator.engines import mkdocs_preview
 
-update, collect, freeze = mkdocs_preview.PreviewSite.update, gc.collect, gc.freeze
+rebuild, collect, freeze = mkdocs_preview.KeptSite._rebuild, gc.collect, gc.freeze
+build = mkdocs_preview.mkdocs_build
 
-def observed_update(site, result, steps):
-    print(f"update first_look={result.first_look} collector={gc.isenabled()}", flush=True)
-    return update(site, result, steps)
+def observed_build(*arguments, **options):
+    print(f"build collector={gc.isenabled()}", flush=True)
+    return build(*arguments, **options)
+
+def observed_rebuild(site, *arguments):
+    print(f"rebuild collector={gc.isenabled()}", flush=True)
+    return rebuild(site, *arguments)
 
 def observed_collect(*arguments):
     print("collect", flush=True)
@@ -38,14 +44,15 @@ def observed_freeze():
     print("freeze", flush=True)
     freeze()
 
-mkdocs_preview.PreviewSite.update = observed_update
+mkdocs_preview.KeptSite._rebuild = observed_rebuild
+mkdocs_preview.mkdocs_build = observed_build
 gc.collect, gc.freeze = observed_collect, observed_freeze
 sys.argv = ["generator", *sys.argv[1:]]
 runpy.run_module("generator", run_name="__main__")
 """
 
 
-def test_the_first_build_is_set_aside_and_rebuilds_after_an_edit_run_without_the_collector(
+def test_a_full_build_is_set_aside_and_an_edit_is_rendered_without_the_collector(
     tmp_path: Path,
 ) -> None:
     root = copy_project(tmp_path / "archive")
@@ -64,21 +71,28 @@ def test_the_first_build_is_set_aside_and_rebuilds_after_an_edit_run_without_the
             paper_file = root / "papers" / f"{PAPER}.yaml"
             paper_file.write_text(f"{paper_file.read_text()}notes: A note to show first.\n")
             assert wait_for(lambda: "A note to show first." in fetch(page)[1]), log.read_text()
-            assert wait_for(lambda: log.read_text().count("\nupdate ") >= 3), log.read_text()
+            assert wait_for(lambda: log.read_text().count("\nrebuild ") >= 2), log.read_text()
+            # A changed configuration: a full build again, its model set aside in turn.
+            with (root / "mkdocs.yml").open("a") as config:
+                config.write("# edited\n")
+            assert wait_for(lambda: log.read_text().count("\nfreeze") >= 2), log.read_text()
         finally:
             server.terminate()
             server.wait(timeout=10)
     observed = [
         line
         for line in log.read_text().splitlines()
-        if line.startswith(("update", "collect", "freeze"))
+        if line.startswith(("build", "rebuild", "collect", "freeze"))
     ]
     assert observed == [
-        "update first_look=False collector=True",  # the first build, MkDocs' own
+        "build collector=True",  # the first build, MkDocs' own
         "collect",
         "freeze",
-        "update first_look=True collector=False",
-        "update first_look=False collector=False",  # the rest of the site, right after
+        "rebuild collector=False",  # the edited paper's page first
+        "rebuild collector=False",  # the rest of the site, right after
+        "build collector=True",
+        "collect",
+        "freeze",
     ]
 
 

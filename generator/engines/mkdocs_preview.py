@@ -77,13 +77,11 @@ def serve_forever(
         first = first_build[0]
         started = time.perf_counter()
         shown = (progress if first else None) or Progress()  # rebuilds report one line each
-        # A rebuild after an edit is waited for: no collection during it (collector.py).
-        with collector.paused(not first):
-            result = source.regenerate(first, shown)
-            if result is None:
-                return
-            with MkDocsSteps(shown) as steps:
-                preview.update(result, steps)
+        result = source.regenerate(first, shown)
+        if result is None:
+            return
+        with MkDocsSteps(shown) as steps:
+            preview.update(result, steps)
         first_build[0] = False
         report(
             f"Preview updated in {time.perf_counter() - started:.2f} s ({result.summary})", False
@@ -91,7 +89,6 @@ def serve_forever(
         if first:
             for line in shown.summary_lines():
                 report(line, False)
-            collector.set_aside()
         if result.first_look:
             report(FOLLOWS, False)
             (queue_dir / "related-papers").write_text(str(time.time_ns()), encoding="utf-8")
@@ -204,7 +201,8 @@ class KeptSite:
 
     @classmethod
     def built(cls, config: MkDocsConfig, serve_url: str, steps: MkDocsSteps) -> KeptSite:
-        """Build every page into the site folder, and keep what the build made."""
+        """Build every page into the site folder, and keep what the build made: set aside
+        from the collector's scans (collector.py), as it lives until the next full build."""
         keep = _Keep()
         config.plugins["paper-archive-progress"] = PageEvents(steps.report)
         config.plugins["paper-archive-pages"] = GeneratedPages()
@@ -214,6 +212,7 @@ class KeptSite:
         mkdocs_build(config, serve_url=serve_url, dirty=False)
         site = cls(config, keep.files, keep.nav, keep.env)
         site._release(file.page for file in site.files.documentation_pages() if file.page)
+        collector.set_aside()
         return site
 
     def rebuild(
@@ -223,8 +222,9 @@ class KeptSite:
         those at `removed` (their output is gone already); False when the navigation or
         a plugin needs a full build instead (the model is then spent). The links of a
         `first_look`'s pages are not checked: they may name what the rebuild queued next
-        makes (an edit's new author's entry on their letter page)."""
-        with _links_unchecked(self.config, first_look):
+        makes (an edit's new author's entry on their letter page). A few pages, waited
+        for: no collection during it (collector.py)."""
+        with _links_unchecked(self.config, first_look), collector.paused():
             return self._rebuild(written, removed, steps)
 
     def _rebuild(self, written: set[str], removed: set[str], steps: MkDocsSteps) -> bool:
