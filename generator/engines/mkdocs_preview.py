@@ -147,6 +147,7 @@ class PreviewSite:
             or not result.same_settings
             or not site.rebuild(self.unbuilt, self.removed, steps, result.first_look)
         ):
+            site = None  # spent: let the next full build's collection free it (collector.py)
             config = preview_config(self.project, self.site_dir, self.serve_url, self.compiled)
             site = KeptSite.built(config, self.serve_url, steps)
         self.kept = site
