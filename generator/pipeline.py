@@ -80,7 +80,7 @@ def generate(
     """
     started = time.perf_counter()
     progress = progress or Progress()
-    with collector.paused():
+    with collector.switched(on=False):
         memory = open_cache(project) if cache is None else cache
         reuse = Incremental(project, memory)
         with progress.step("Reading and validating paper files", "reading", unit="files") as step:

@@ -1,6 +1,7 @@
-"""The live preview and Python's garbage collector (generator/collector.py): what a full
-build made is collected once and set aside, and an edit's pages are rendered without
-automatic collections, so a first look never waits for a scan of the archive."""
+"""The live preview and Python's garbage collector (generator/collector.py): a rebuild
+runs without automatic collections but for a whole MkDocs build, and what lives on after
+a full build or a run that made the indexes again is collected once and set aside, so a
+curator's next edit never waits for a scan of the archive."""
 
 from __future__ import annotations
 
@@ -18,15 +19,20 @@ from tests.test_serve import PAPER, fetch, wait_for
 
 pytestmark = pytest.mark.slow
 
-# Runs the preview as `python -m generator` does, reporting the collector's state as an
-# edit's pages are rendered into the kept site and as MkDocs builds the whole site, each
-# explicit collection and each setting aside.
+# Runs the preview as `python -m generator` does, reporting the collector's state as the
+# generator runs, as an edit's pages are rendered into the kept site and as MkDocs builds
+# the whole site; and each explicit collection, setting aside and taking back.
 OBSERVED_PREVIEW = """
 import gc, runpy, sys
+from generator import serve
 from generator.engines import mkdocs_preview
 
 rebuild, collect, freeze = mkdocs_preview.KeptSite._rebuild, gc.collect, gc.freeze
-build = mkdocs_preview.mkdocs_build
+build, regenerate, unfreeze = mkdocs_preview.mkdocs_build, serve.GeneratorSource.regenerate, gc.unfreeze
+
+def observed_regenerate(source, *arguments):
+    print(f"generate collector={gc.isenabled()}", flush=True)
+    return regenerate(source, *arguments)
 
 def observed_build(*arguments, **options):
     print(f"build collector={gc.isenabled()}", flush=True)
@@ -44,15 +50,20 @@ def observed_freeze():
     print("freeze", flush=True)
     freeze()
 
+def observed_unfreeze():
+    print("unfreeze", flush=True)
+    unfreeze()
+
 mkdocs_preview.KeptSite._rebuild = observed_rebuild
 mkdocs_preview.mkdocs_build = observed_build
-gc.collect, gc.freeze = observed_collect, observed_freeze
+serve.GeneratorSource.regenerate = observed_regenerate
+gc.collect, gc.freeze, gc.unfreeze = observed_collect, observed_freeze, observed_unfreeze
 sys.argv = ["generator", *sys.argv[1:]]
 runpy.run_module("generator", run_name="__main__")
 """
 
 
-def test_a_full_build_is_set_aside_and_an_edit_is_rendered_without_the_collector(
+def test_a_rebuild_runs_without_the_collector_and_what_lives_on_is_set_aside(
     tmp_path: Path,
 ) -> None:
     root = copy_project(tmp_path / "archive")
@@ -71,26 +82,34 @@ def test_a_full_build_is_set_aside_and_an_edit_is_rendered_without_the_collector
             paper_file = root / "papers" / f"{PAPER}.yaml"
             paper_file.write_text(f"{paper_file.read_text()}notes: A note to show first.\n")
             assert wait_for(lambda: "A note to show first." in fetch(page)[1]), log.read_text()
-            assert wait_for(lambda: log.read_text().count("\nrebuild ") >= 2), log.read_text()
+            assert wait_for(lambda: log.read_text().count("\nfreeze") >= 2), log.read_text()
             # A changed configuration: a full build again, its model set aside in turn.
             with (root / "mkdocs.yml").open("a") as config:
                 config.write("# edited\n")
-            assert wait_for(lambda: log.read_text().count("\nfreeze") >= 2), log.read_text()
+            assert wait_for(lambda: log.read_text().count("\nfreeze") >= 3), log.read_text()
         finally:
             server.terminate()
             server.wait(timeout=10)
     observed = [
         line
         for line in log.read_text().splitlines()
-        if line.startswith(("build", "rebuild", "collect", "freeze"))
+        if line.startswith(("generate", "build", "rebuild", "collect", "freeze", "unfreeze"))
     ]
     assert observed == [
-        "build collector=True",  # the first build, MkDocs' own
+        "generate collector=False",  # the first build
+        "build collector=True",  # MkDocs' own, whole
+        "unfreeze",
         "collect",
         "freeze",
-        "rebuild collector=False",  # the edited paper's page first
-        "rebuild collector=False",  # the rest of the site, right after
+        "generate collector=False",  # the edited paper's page first
+        "rebuild collector=False",
+        "generate collector=False",  # the rest of the site, right after
+        "rebuild collector=False",
+        "collect",  # its indexes, made again, set aside with the rest since the first build
+        "freeze",
+        "generate collector=False",  # the changed configuration
         "build collector=True",
+        "unfreeze",
         "collect",
         "freeze",
     ]

@@ -77,11 +77,13 @@ def serve_forever(
         first = first_build[0]
         started = time.perf_counter()
         shown = (progress if first else None) or Progress()  # rebuilds report one line each
-        result = source.regenerate(first, shown)
-        if result is None:
-            return
-        with MkDocsSteps(shown) as steps:
-            preview.update(result, steps)
+        # No collection while a curator waits; a full build switches it on (collector.py).
+        with collector.switched(on=False):
+            result = source.regenerate(first, shown)
+            if result is None:
+                return
+            with MkDocsSteps(shown) as steps:
+                preview.update(result, steps)
         first_build[0] = False
         report(
             f"Preview updated in {time.perf_counter() - started:.2f} s ({result.summary})", False
@@ -150,6 +152,8 @@ class PreviewSite:
             site = None  # spent: let the next full build's collection free it (collector.py)
             config = preview_config(self.project, self.site_dir, self.serve_url, self.compiled)
             site = KeptSite.built(config, self.serve_url, steps)
+        elif not result.first_look:
+            collector.set_aside(everything=False)  # the indexes this run made again
         self.kept = site
         self.unbuilt.clear()
         self.removed.clear()
@@ -210,10 +214,11 @@ class KeptSite:
         config.plugins["paper-archive-kept"] = keep
         # Not dirty: a dirty build into the served folder would leave the pages of an
         # edited theme or configuration as they were.
-        mkdocs_build(config, serve_url=serve_url, dirty=False)
+        with collector.switched(on=True):
+            mkdocs_build(config, serve_url=serve_url, dirty=False)
         site = cls(config, keep.files, keep.nav, keep.env)
         site._release(file.page for file in site.files.documentation_pages() if file.page)
-        collector.set_aside()
+        collector.set_aside(everything=True)
         return site
 
     def rebuild(
@@ -223,9 +228,8 @@ class KeptSite:
         those at `removed` (their output is gone already); False when the navigation or
         a plugin needs a full build instead (the model is then spent). The links of a
         `first_look`'s pages are not checked: they may name what the rebuild queued next
-        makes (an edit's new author's entry on their letter page). A few pages, waited
-        for: no collection during it (collector.py)."""
-        with _links_unchecked(self.config, first_look), collector.paused():
+        makes (an edit's new author's entry on their letter page)."""
+        with _links_unchecked(self.config, first_look):
             return self._rebuild(written, removed, steps)
 
     def _rebuild(self, written: set[str], removed: set[str], steps: MkDocsSteps) -> bool:
