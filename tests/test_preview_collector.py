@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.pipeline import generate
+from generator.cache import GenerateCache, read_cache
+from generator.pipeline import generate, open_cache
 from generator.settings import load_project
 from tests.conftest import copy_project
 from tests.test_serve import PAPER, fetch, wait_for
@@ -115,14 +116,28 @@ def test_a_rebuild_runs_without_the_collector_and_what_lives_on_is_set_aside(
     ]
 
 
-def test_generating_leaves_the_collector_as_it_found_it(tmp_path: Path) -> None:
+def test_generating_and_reading_the_cache_pause_the_collector_and_leave_it_as_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import gc
 
+    from generator.incremental import stages
+
+    read_with_collector: list[bool] = []
+
+    def observed_read(path: Path, version: str) -> GenerateCache:
+        read_with_collector.append(gc.isenabled())
+        return read_cache(path, version)
+
+    monkeypatch.setattr(stages, "read_cache", observed_read)
     project = load_project(copy_project(tmp_path / "archive"))
     for enabled in (True, False):
         (gc.enable if enabled else gc.disable)()
         try:
             generate(project)
             assert gc.isenabled() is enabled
+            open_cache(project)  # as the live preview does, before its first run
+            assert gc.isenabled() is enabled
         finally:
             gc.enable()
+    assert read_with_collector == [False] * 4
