@@ -48,7 +48,8 @@ from generator.settings import Project, SiteInfo
 def open_cache(project: Project) -> GenerateCache:
     """Read the generator's cache (an empty one when absent or stale): millions of objects
     at 50,000 papers and no garbage, so without the collector scanning them as they come
-    (collector.py), which would triple the time; the live preview opens it first."""
+    (collector.py), which would more than double the time. The live preview opens it
+    before its first run, outside `generate`'s own pause."""
     with collector.switched(on=False):
         return read_cache(project.root / CACHE_FILE, code_version())
 
